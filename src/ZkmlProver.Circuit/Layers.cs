@@ -1,0 +1,254 @@
+using System.Text.Json.Serialization;
+
+namespace ZkmlProver.Circuit;
+
+/// <summary>
+/// One integer layer: reads named tensors, writes the tensor <see cref="Output"/>. Serialized
+/// polymorphically with the discriminator <c>"op"</c>. Semantics: docs/CIRCUIT.md.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "op", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(DenseLayer), "Dense")]
+[JsonDerivedType(typeof(MatMulLayer), "MatMul")]
+[JsonDerivedType(typeof(Conv2dLayer), "Conv2d")]
+[JsonDerivedType(typeof(RescaleLayer), "Rescale")]
+[JsonDerivedType(typeof(ReluLayer), "Relu")]
+[JsonDerivedType(typeof(LeakyReluLayer), "LeakyRelu")]
+[JsonDerivedType(typeof(ClipLayer), "Clip")]
+[JsonDerivedType(typeof(MaxPool2dLayer), "MaxPool2d")]
+[JsonDerivedType(typeof(AvgPool2dLayer), "AvgPool2d")]
+[JsonDerivedType(typeof(AddLayer), "Add")]
+[JsonDerivedType(typeof(SubLayer), "Sub")]
+[JsonDerivedType(typeof(MulLayer), "Mul")]
+[JsonDerivedType(typeof(MulConstLayer), "MulConst")]
+[JsonDerivedType(typeof(ChannelAffineLayer), "ChannelAffine")]
+[JsonDerivedType(typeof(LookupLayer), "Lookup")]
+[JsonDerivedType(typeof(SoftmaxLayer), "Softmax")]
+[JsonDerivedType(typeof(ReshapeLayer), "Reshape")]
+[JsonDerivedType(typeof(FlattenLayer), "Flatten")]
+[JsonDerivedType(typeof(TransposeLayer), "Transpose")]
+[JsonDerivedType(typeof(ConcatLayer), "Concat")]
+public abstract record Layer
+{
+    /// <summary>Name of the ONNX node the layer came from (for error messages).</summary>
+    [JsonPropertyOrder(-10)] public required string Name { get; init; }
+    /// <summary>Output tensor name.</summary>
+    [JsonPropertyOrder(100)] public required string Output { get; init; }
+    /// <summary>The op tag as written in JSON ("Dense", "Rescale", ...).</summary>
+    [JsonIgnore] public abstract string Op { get; }
+    /// <summary>Names of the tensors the layer reads, in a fixed order.</summary>
+    [JsonIgnore] public abstract IReadOnlyList<string> Inputs { get; }
+}
+
+/// <summary>Y[..., m] = Σ_k X[..., k]·W[m,k] + b[m]; W stored [M,K]; scale(Y) = sX + sW = scale(b).</summary>
+public sealed record DenseLayer : Layer
+{
+    public required string Input { get; init; }
+    public required string Weight { get; init; }
+    public string? Bias { get; init; }
+    public override string Op => "Dense";
+    public override IReadOnlyList<string> Inputs => Bias is null ? [Input, Weight] : [Input, Weight, Bias];
+}
+
+/// <summary>ONNX MatMul of two tensors (batched, broadcast over leading per-sample dims); scale sA + sB.</summary>
+public sealed record MatMulLayer : Layer
+{
+    public required string A { get; init; }
+    public required string B { get; init; }
+    public override string Op => "MatMul";
+    public override IReadOnlyList<string> Inputs => [A, B];
+}
+
+/// <summary>2-D convolution, group 1, zero padding. X [C,H,W], W [O,C,kh,kw], Y [O,H',W'].
+/// Pads = [top, left, bottom, right].</summary>
+public sealed record Conv2dLayer : Layer
+{
+    public required string Input { get; init; }
+    public required string Weight { get; init; }
+    public string? Bias { get; init; }
+    public required int[] Pads { get; init; }
+    public required int[] Strides { get; init; }
+    public required int[] Dilations { get; init; }
+    public override string Op => "Conv2d";
+    public override IReadOnlyList<string> Inputs => Bias is null ? [Input, Weight] : [Input, Weight, Bias];
+}
+
+/// <summary>Y = floor((X + 2^(Shift−1)) / 2^Shift) (round half up, floor also for negatives);
+/// scale(Y) = scale(X) − Shift. 1 ≤ Shift ≤ 62.</summary>
+public sealed record RescaleLayer : Layer
+{
+    public required string Input { get; init; }
+    public required int Shift { get; init; }
+    public override string Op => "Rescale";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Y = max(X, 0).</summary>
+public sealed record ReluLayer : Layer
+{
+    public required string Input { get; init; }
+    public override string Op => "Relu";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Y = floor(((2^t − a)·max(X,0) + a·X + 2^(t−1)) / 2^t) with a = AlphaNum, t = AlphaShift
+/// (so Y = X for X ≥ 0, ≈ (a/2^t)·X otherwise). 1 ≤ t ≤ 31, |a| ≤ 2^31.</summary>
+public sealed record LeakyReluLayer : Layer
+{
+    public required string Input { get; init; }
+    public required long AlphaNum { get; init; }
+    public required int AlphaShift { get; init; }
+    public override string Op => "LeakyRelu";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Y = min(max(X, Min), Max); bounds at the input's scale (long.MinValue/MaxValue when absent).</summary>
+public sealed record ClipLayer : Layer
+{
+    public required string Input { get; init; }
+    public required long Min { get; init; }
+    public required long Max { get; init; }
+    public override string Op => "Clip";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>2-D max pooling over [C,H,W]: maximum over the window's in-bounds cells (padding excluded).</summary>
+public sealed record MaxPool2dLayer : Layer
+{
+    public required string Input { get; init; }
+    public required int[] Kernel { get; init; }
+    public required int[] Strides { get; init; }
+    public required int[] Pads { get; init; }
+    public required int[] Dilations { get; init; }
+    public bool CeilMode { get; init; }
+    public override string Op => "MaxPool2d";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>2-D average pooling over [C,H,W]: Y = floor((S·m + 2^(t−1)) / 2^t), S = sum of in-bounds
+/// cells, c = kernel area (CountIncludePad) or in-bounds count, m = floor((2^(t+1) + c) / (2c)).</summary>
+public sealed record AvgPool2dLayer : Layer
+{
+    public required string Input { get; init; }
+    public required int[] Kernel { get; init; }
+    public required int[] Strides { get; init; }
+    public required int[] Pads { get; init; }
+    public bool CeilMode { get; init; }
+    public bool CountIncludePad { get; init; }
+    public required int Shift { get; init; }
+    public override string Op => "AvgPool2d";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Y = A + B (ONNX broadcasting over per-sample shapes; equal scales).</summary>
+public sealed record AddLayer : Layer
+{
+    public required string A { get; init; }
+    public required string B { get; init; }
+    public override string Op => "Add";
+    public override IReadOnlyList<string> Inputs => [A, B];
+}
+
+/// <summary>Y = A − B (ONNX broadcasting; equal scales).</summary>
+public sealed record SubLayer : Layer
+{
+    public required string A { get; init; }
+    public required string B { get; init; }
+    public override string Op => "Sub";
+    public override IReadOnlyList<string> Inputs => [A, B];
+}
+
+/// <summary>Y = A·B elementwise (ONNX broadcasting); scale sA + sB.</summary>
+public sealed record MulLayer : Layer
+{
+    public required string A { get; init; }
+    public required string B { get; init; }
+    public override string Op => "Mul";
+    public override IReadOnlyList<string> Inputs => [A, B];
+}
+
+/// <summary>Y = Multiplier·X; scale(Y) = scale(X) + ScaleDelta.</summary>
+public sealed record MulConstLayer : Layer
+{
+    public required string Input { get; init; }
+    public required long Multiplier { get; init; }
+    public int ScaleDelta { get; init; }
+    public override string Op => "MulConst";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Y[c, ...] = X[c, ...]·Weight[c] + Bias[c] over X [C, ...]; scale = sX + s(Weight) = s(Bias).</summary>
+public sealed record ChannelAffineLayer : Layer
+{
+    public required string Input { get; init; }
+    public required string Weight { get; init; }
+    public required string Bias { get; init; }
+    public override string Op => "ChannelAffine";
+    public override IReadOnlyList<string> Inputs => [Input, Weight, Bias];
+}
+
+/// <summary>Y = T[X], T[q] = round_half_away(f(q / 2^InScale)·2^OutScale) for q ∈ [Min, Max];
+/// an input outside [Min, Max] is a range error. <see cref="TableDigest"/> = SHA-256 of the table
+/// (see <see cref="LookupTables.Digest"/>).</summary>
+public sealed record LookupLayer : Layer
+{
+    public required string Input { get; init; }
+    /// <summary>"sigmoid", "tanh" or "exp".</summary>
+    public required string Function { get; init; }
+    public required int InScale { get; init; }
+    public required int OutScale { get; init; }
+    public required long Min { get; init; }
+    public required long Max { get; init; }
+    public required string TableDigest { get; init; }
+    public override string Op => "Lookup";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Integer softmax along a per-sample axis: d = max(X − max_axis X, ExpMin), e = ExpTable(d)
+/// with ExpTable = exp lookup (InScale ExpInScale = scale(X), OutScale ExpOutScale, domain [ExpMin, 0]),
+/// S = Σ_axis e, Y = floor((e·2^OutScale + floor(S/2)) / S). TableDigest is the exp table's digest.</summary>
+public sealed record SoftmaxLayer : Layer
+{
+    public required string Input { get; init; }
+    public required int Axis { get; init; }
+    public required int ExpInScale { get; init; }
+    public required int ExpOutScale { get; init; }
+    public required long ExpMin { get; init; }
+    public required int OutScale { get; init; }
+    public required string TableDigest { get; init; }
+    public override string Op => "Softmax";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Per-sample reshape: row-major data unchanged; the new shape is the output tensor's.</summary>
+public sealed record ReshapeLayer : Layer
+{
+    public required string Input { get; init; }
+    public override string Op => "Reshape";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Per-sample flatten: row-major data unchanged; the new shape is the output tensor's.</summary>
+public sealed record FlattenLayer : Layer
+{
+    public required string Input { get; init; }
+    public override string Op => "Flatten";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Per-sample transpose: output axis i is input axis Perm[i].</summary>
+public sealed record TransposeLayer : Layer
+{
+    public required string Input { get; init; }
+    public required int[] Perm { get; init; }
+    public override string Op => "Transpose";
+    public override IReadOnlyList<string> Inputs => [Input];
+}
+
+/// <summary>Concatenation along a per-sample axis; equal scales.</summary>
+public sealed record ConcatLayer : Layer
+{
+    [JsonPropertyName("inputs")] public required string[] InputList { get; init; }
+    public required int Axis { get; init; }
+    public override string Op => "Concat";
+    public override IReadOnlyList<string> Inputs => InputList;
+}
