@@ -1,0 +1,269 @@
+using System.Collections.Immutable;
+using System.Text;
+using Google.Protobuf;
+using ZkmlProver.Onnx.Protos;
+
+namespace ZkmlProver.Onnx;
+
+/// <summary>
+/// Reads <c>.onnx</c> files into the typed <see cref="OnnxModel"/>: parses the protobuf (classes
+/// generated at build time from <c>Protos/onnx_subset.proto</c>), checks IR version (6–10) and opset
+/// (ai.onnx 11–17), converts initializers and Constant nodes to <see cref="FloatTensor"/>s, and runs
+/// shape inference and support checks node by node. Every error is an <see cref="OnnxException"/>
+/// with a one-line message naming the file (and node, op, attribute where it applies).
+/// </summary>
+public static class OnnxLoader
+{
+    /// <summary>Lowest supported ModelProto.ir_version.</summary>
+    public const long MinIrVersion = 6;
+    /// <summary>Highest supported ModelProto.ir_version.</summary>
+    public const long MaxIrVersion = 10;
+    /// <summary>Lowest supported ai.onnx opset.</summary>
+    public const long MinOpset = 11;
+    /// <summary>Highest supported ai.onnx opset.</summary>
+    public const long MaxOpset = 17;
+
+    /// <summary>The operators the front end supports (ai.onnx domain), sorted.</summary>
+    public static IReadOnlyList<string> SupportedOperators { get; } = ShapeInference.SupportedOps.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Loads and checks a model file.</summary>
+    public static OnnxModel Load(string path, OnnxLoadOptions? options = null) => Load(ReadBytes(path), path, options);
+
+    /// <summary>Loads and checks a model from bytes; <paramref name="path"/> names it in messages.</summary>
+    public static OnnxModel Load(byte[] bytes, string path, OnnxLoadOptions? options = null)
+        => Load(ParseProto(bytes, path), path, options);
+
+    /// <summary>Reads the raw protobuf message of a model file (format errors as <see cref="OnnxFormatException"/>).</summary>
+    public static ModelProto ReadProto(string path) => ParseProto(ReadBytes(path), path);
+
+    /// <summary>Parses model bytes (format errors as <see cref="OnnxFormatException"/>).</summary>
+    public static ModelProto ParseProto(byte[] bytes, string path)
+    {
+        if (bytes.Length == 0) throw new OnnxFormatException($"{path}: empty file (not an ONNX model)");
+        ModelProto m;
+        try { m = ModelProto.Parser.ParseFrom(bytes); }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new OnnxFormatException($"{path}: not a valid ONNX model (truncated or corrupt protobuf: {TensorProtoReader.FirstLine(e.Message)})", e);
+        }
+        if (m.Graph is null)
+            throw new OnnxFormatException($"{path}: not a valid ONNX model (no graph; is this an .onnx file?)");
+        return m;
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
+        try { return File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new OnnxFormatException($"{path}: cannot read model file: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Converts and checks a parsed model; <paramref name="path"/> names it in messages.</summary>
+    public static OnnxModel Load(ModelProto proto, string path, OnnxLoadOptions? options = null)
+    {
+        options ??= new OnnxLoadOptions();
+        var diags = new List<OnnxDiagnostic>();
+        void Problem(OnnxException e, int node)
+        {
+            if (options.Strict) throw e;
+            diags.Add(new OnnxDiagnostic(node, e is UnsupportedOnnxException ? OnnxDiagnosticKind.Unsupported : OnnxDiagnosticKind.Format, e.Message));
+        }
+
+        var g = proto.Graph ?? throw new OnnxFormatException($"{path}: not a valid ONNX model (no graph)");
+        if (proto.IrVersion < MinIrVersion || proto.IrVersion > MaxIrVersion)
+            Problem(new UnsupportedOnnxException($"{path}: IR version {proto.IrVersion} is not supported (supported: {MinIrVersion} to {MaxIrVersion})"), -1);
+        long opset = -1;
+        foreach (var os in proto.OpsetImport)
+            if (os.Domain is "" or "ai.onnx") opset = os.Version;
+        if (opset < 0)
+        {
+            Problem(new UnsupportedOnnxException($"{path}: the model imports no ai.onnx opset"), -1);
+            opset = MaxOpset;
+        }
+        else if (opset < MinOpset || opset > MaxOpset)
+            Problem(new UnsupportedOnnxException($"{path}: opset {opset} is not supported (supported: ai.onnx {MinOpset} to {MaxOpset}; re-export with opset_version in that range)"), -1);
+
+        // Constants: initializers, bound inputs, then Constant nodes (in order).
+        var consts = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
+        foreach (var t in g.Initializer)
+        {
+            if (t.Name.Length == 0) throw new OnnxFormatException($"{path}: an initializer has no name");
+            try { consts[t.Name] = TensorProtoReader.Convert(t, $"{path}: initializer"); }
+            catch (UnsupportedOnnxException e) { Problem(e, -1); }
+        }
+        var initNames = consts.Keys.ToHashSet(StringComparer.Ordinal);
+        if (options.ConstantInputs is not null)
+            foreach (var (name, t) in options.ConstantInputs)
+            {
+                if (!g.Input.Any(i => i.Name == name))
+                    throw new ArgumentException($"{path}: ConstantInputs names '{name}', which is not a graph input");
+                consts[name] = t.Name == name ? t : t.WithName(name);
+            }
+
+        var shapes = new Dictionary<string, OnnxShape>(StringComparer.Ordinal);
+        foreach (var (name, t) in consts) shapes[name] = t.ToShape();
+
+        var inputs = ImmutableArray.CreateBuilder<OnnxValueInfo>();
+        foreach (var vi in g.Input)
+        {
+            if (consts.ContainsKey(vi.Name)) continue; // initializer listed as input (IR < 4 style) or bound
+            var info = ValueInfo(vi, path, "input");
+            inputs.Add(info);
+            shapes[vi.Name] = info.Shape;
+            if (info.ElementType != OnnxDataType.Float)
+                Problem(new UnsupportedOnnxException($"{path}: graph input '{vi.Name}' has element type {info.ElementType}; only float inputs are supported"), -1);
+            for (int d = 1; d < info.Shape.Rank; d++)
+                if (!info.Shape[d].IsKnown)
+                {
+                    Problem(new UnsupportedOnnxException($"{path}: graph input '{vi.Name}' {info.Shape}: dimension {d} is symbolic ('{info.Shape[d]}'); only the batch dimension (0) may be dynamic"), -1);
+                    break;
+                }
+        }
+
+        var nodes = ImmutableArray.CreateBuilder<OnnxNode>();
+        var constantNodes = ImmutableArray.CreateBuilder<OnnxNode>();
+        var inference = new ShapeInference(shapes, consts, opset);
+        var produced = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < g.Node.Count; i++)
+        {
+            var np = g.Node[i];
+            var node = ConvertNode(np, i, path);
+            foreach (var o in node.Outputs)
+                if (o.Length > 0 && (!produced.Add(o) || initNames.Contains(o) || inputs.Any(x => x.Name == o)))
+                    throw new OnnxFormatException($"{path}: {node.Describe()}: output '{o}' is produced twice");
+            if (node.OpType == "Constant" && node.Domain is "" or "ai.onnx")
+            {
+                constantNodes.Add(node);
+                try
+                {
+                    var t = ConstantValue(node);
+                    consts[node.Outputs[0]] = t;
+                    shapes[node.Outputs[0]] = t.ToShape();
+                }
+                catch (OnnxException e) { Problem(e, i); }
+                continue;
+            }
+            nodes.Add(node);
+            try
+            {
+                var outShapes = inference.Infer(node);
+                for (int k = 0; k < outShapes.Length; k++) shapes[node.Outputs[k]] = outShapes[k];
+            }
+            catch (OnnxException e) { Problem(e, i); }
+            catch (OverflowException) { Problem(new OnnxFormatException($"{node.Where()}: a dimension overflows"), i); }
+        }
+
+        var outputs = ImmutableArray.CreateBuilder<OnnxValueInfo>();
+        foreach (var vo in g.Output)
+        {
+            var declared = ValueInfo(vo, path, "output");
+            if (!shapes.TryGetValue(vo.Name, out var inferred))
+            {
+                if (!produced.Contains(vo.Name) && !consts.ContainsKey(vo.Name) && inputs.All(x => x.Name != vo.Name))
+                    Problem(new OnnxFormatException($"{path}: graph output '{vo.Name}' is not produced by any node"), -1);
+                outputs.Add(declared);
+                continue;
+            }
+            if (vo.Type?.TensorType?.Shape is not null && !Compatible(declared.Shape, inferred))
+                Problem(new OnnxFormatException($"{path}: graph output '{vo.Name}' is declared {declared.Shape} but inferred {inferred}"), -1);
+            outputs.Add(declared with { Shape = vo.Type?.TensorType?.Shape is null ? inferred : declared.Shape });
+        }
+
+        var graph = new OnnxGraph(g.Name, nodes.ToImmutable(), constantNodes.ToImmutable(), consts.ToImmutableDictionary(StringComparer.Ordinal),
+            inputs.ToImmutable(), outputs.ToImmutable(), shapes.ToImmutableDictionary(StringComparer.Ordinal), diags.ToImmutableArray());
+        string producer = (proto.ProducerName + " " + proto.ProducerVersion).Trim();
+        return new OnnxModel(path, proto.IrVersion, opset, producer, graph);
+    }
+
+    private static bool Compatible(OnnxShape declared, OnnxShape inferred)
+    {
+        if (declared.Rank != inferred.Rank) return false;
+        for (int i = 0; i < declared.Rank; i++)
+            if (declared[i].IsKnown && inferred[i].IsKnown && declared[i].Value != inferred[i].Value) return false;
+        return true;
+    }
+
+    private static OnnxValueInfo ValueInfo(ValueInfoProto vi, string path, string role)
+    {
+        if (vi.Name.Length == 0) throw new OnnxFormatException($"{path}: a graph {role} has no name");
+        var tt = vi.Type?.TensorType;
+        if (tt is null) throw new UnsupportedOnnxException($"{path}: graph {role} '{vi.Name}' is not a tensor");
+        var dims = new List<OnnxDim>();
+        if (tt.Shape is not null)
+            foreach (var d in tt.Shape.Dim)
+                dims.Add(d.ValueCase switch
+                {
+                    TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue when d.DimValue >= 0 => OnnxDim.Known(d.DimValue),
+                    TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam => OnnxDim.Symbolic(d.DimParam),
+                    _ => OnnxDim.Symbolic("?"),
+                });
+        return new OnnxValueInfo(vi.Name, (OnnxDataType)tt.ElemType, new OnnxShape(dims));
+    }
+
+    private static OnnxNode ConvertNode(NodeProto np, int index, string path)
+    {
+        var attrs = new List<OnnxAttribute>();
+        string nodeDesc = $"node {index} '{np.Name}' ({np.OpType})";
+        foreach (var a in np.Attribute)
+        {
+            var kind = a.Type;
+            if (kind == AttributeProto.Types.AttributeType.Undefined) kind = GuessType(a);
+            attrs.Add(kind switch
+            {
+                AttributeProto.Types.AttributeType.Float => new OnnxAttribute(a.Name, OnnxAttributeKind.Float) { Float = a.F },
+                AttributeProto.Types.AttributeType.Int => new OnnxAttribute(a.Name, OnnxAttributeKind.Int) { Int = a.I },
+                AttributeProto.Types.AttributeType.String => new OnnxAttribute(a.Name, OnnxAttributeKind.String) { String = Utf8(a.S) },
+                AttributeProto.Types.AttributeType.Tensor => new OnnxAttribute(a.Name, OnnxAttributeKind.Tensor)
+                {
+                    Tensor = a.T is null ? throw new OnnxFormatException($"{path}: {nodeDesc}: attribute {a.Name} has no tensor")
+                        : TensorAttr(a.T, $"{path}: {nodeDesc}: attribute {a.Name}"),
+                },
+                AttributeProto.Types.AttributeType.Floats => new OnnxAttribute(a.Name, OnnxAttributeKind.Floats) { Floats = a.Floats.ToImmutableArray() },
+                AttributeProto.Types.AttributeType.Ints => new OnnxAttribute(a.Name, OnnxAttributeKind.Ints) { Ints = a.Ints.ToImmutableArray() },
+                AttributeProto.Types.AttributeType.Strings => new OnnxAttribute(a.Name, OnnxAttributeKind.Strings) { Strings = a.Strings.Select(Utf8).ToImmutableArray() },
+                _ => new OnnxAttribute(a.Name, OnnxAttributeKind.Other) { OtherType = kind.ToString().ToUpperInvariant() },
+            });
+        }
+        return new OnnxNode(index, np.Name, np.OpType, np.Domain, np.Input, np.Output, attrs, path);
+    }
+
+    /// <summary>A tensor attribute; an unsupported element type is kept as an "Other" value by failing late.</summary>
+    private static FloatTensor? TensorAttr(TensorProto t, string context)
+    {
+        try { return TensorProtoReader.Convert(t, context); }
+        catch (UnsupportedOnnxException) { return null; }
+    }
+
+    private static AttributeProto.Types.AttributeType GuessType(AttributeProto a)
+    {
+        if (a.Ints.Count > 0) return AttributeProto.Types.AttributeType.Ints;
+        if (a.Floats.Count > 0) return AttributeProto.Types.AttributeType.Floats;
+        if (a.Strings.Count > 0) return AttributeProto.Types.AttributeType.Strings;
+        if (a.T is not null) return AttributeProto.Types.AttributeType.Tensor;
+        if (a.S.Length > 0) return AttributeProto.Types.AttributeType.String;
+        if (a.F != 0) return AttributeProto.Types.AttributeType.Float;
+        return AttributeProto.Types.AttributeType.Int;
+    }
+
+    private static string Utf8(ByteString b) => Encoding.UTF8.GetString(b.Span);
+
+    private static FloatTensor ConstantValue(OnnxNode n)
+    {
+        string w = n.Where();
+        string output = n.Outputs.Length == 1 ? n.Outputs[0] : throw new OnnxFormatException($"{w}: Constant must have exactly one output");
+        if (n.Attributes.Count != 1)
+            throw new OnnxFormatException($"{w}: Constant must have exactly one value attribute, has {n.Attributes.Count}");
+        var a = n.Attributes.Values.First();
+        return a.Name switch
+        {
+            "value" when a.Kind == OnnxAttributeKind.Tensor => (a.Tensor ?? throw new UnsupportedOnnxException($"{w}: attribute value has an unsupported element type (only float32/64, int32/64)")).WithName(output),
+            "value_float" => new FloatTensor(output, [], [n.GetFloat("value_float", 0)]),
+            "value_floats" => new FloatTensor(output, [n.GetFloats("value_floats")!.Length], n.GetFloats("value_floats")!),
+            "value_int" => FloatTensor.FromInt64(output, [], [n.GetInt("value_int", 0)]),
+            "value_ints" => FloatTensor.FromInt64(output, [n.GetInts("value_ints")!.Length], n.GetInts("value_ints")!),
+            _ => throw new UnsupportedOnnxException($"{w}: attribute {a.Name} is not supported for Constant (value, value_float(s), value_int(s))"),
+        };
+    }
+}

@@ -1,0 +1,413 @@
+using System.Collections.Immutable;
+
+namespace ZkmlProver.Onnx;
+
+/// <summary>
+/// Shape inference (and support checks) for the supported operators. One call per node, in order;
+/// errors are <see cref="UnsupportedOnnxException"/> or <see cref="OnnxFormatException"/> whose
+/// message names the file, node and attribute.
+/// </summary>
+internal sealed class ShapeInference
+{
+    /// <summary>Operators the front end supports, with the attributes each accepts.</summary>
+    internal static readonly ImmutableDictionary<string, string[]> SupportedOps = new Dictionary<string, string[]>
+    {
+        ["Gemm"] = ["alpha", "beta", "transA", "transB"],
+        ["MatMul"] = [],
+        ["Add"] = [], ["Sub"] = [], ["Mul"] = [], ["Div"] = [],
+        ["Relu"] = [], ["Sigmoid"] = [], ["Tanh"] = [], ["Identity"] = [],
+        ["LeakyRelu"] = ["alpha"],
+        ["Clip"] = ["min", "max"],
+        ["Softmax"] = ["axis"],
+        ["Conv"] = ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"],
+        ["MaxPool"] = ["auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"],
+        ["AveragePool"] = ["auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"],
+        ["GlobalAveragePool"] = [],
+        ["Flatten"] = ["axis"],
+        ["Reshape"] = ["allowzero"],
+        ["Transpose"] = ["perm"],
+        ["Concat"] = ["axis"],
+        ["BatchNormalization"] = ["epsilon", "momentum", "training_mode", "spatial"],
+        ["Constant"] = ["value", "value_float", "value_floats", "value_int", "value_ints"],
+    }.ToImmutableDictionary(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, OnnxShape> shapes;
+    private readonly IReadOnlyDictionary<string, FloatTensor> constants;
+    private readonly long opset;
+
+    internal ShapeInference(Dictionary<string, OnnxShape> shapes, IReadOnlyDictionary<string, FloatTensor> constants, long opset)
+    {
+        this.shapes = shapes; this.constants = constants; this.opset = opset;
+    }
+
+    /// <summary>Checks the node and returns the shapes of its outputs (one per output).</summary>
+    internal OnnxShape[] Infer(OnnxNode n)
+    {
+        string w = n.Where();
+        if (n.Domain is not ("" or "ai.onnx"))
+            throw new UnsupportedOnnxException($"{w}: operator domain '{n.Domain}' is not supported (only ai.onnx)");
+        if (!SupportedOps.TryGetValue(n.OpType, out var known))
+            throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported");
+        foreach (var a in n.Attributes.Values)
+            if (!known.Contains(a.Name))
+                throw new UnsupportedOnnxException($"{w}: attribute {a} is not supported for {n.OpType}");
+        if (n.Outputs.Length == 0 || n.Outputs[0].Length == 0)
+            throw new OnnxFormatException($"{w}: node has no output");
+
+        OnnxShape result = n.OpType switch
+        {
+            "Gemm" => Gemm(n),
+            "MatMul" => MatMul(n, In(n, 0), In(n, 1)),
+            "Add" or "Sub" or "Mul" => Broadcast(n, In(n, 0), In(n, 1)),
+            "Div" => Div(n),
+            "Relu" or "Sigmoid" or "Tanh" or "Identity" => Unary(n),
+            "LeakyRelu" => Unary(n),
+            "Clip" => Clip(n),
+            "Softmax" => Softmax(n),
+            "Conv" => Conv(n),
+            "MaxPool" or "AveragePool" => Pool(n),
+            "GlobalAveragePool" => GlobalAveragePool(n),
+            "Flatten" => Flatten(n),
+            "Reshape" => Reshape(n),
+            "Transpose" => Transpose(n),
+            "Concat" => Concat(n),
+            "BatchNormalization" => BatchNorm(n),
+            _ => throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported"),
+        };
+        for (int i = 1; i < n.Outputs.Length; i++)
+            if (n.Outputs[i].Length > 0)
+                throw new UnsupportedOnnxException($"{w}: output {i} ('{n.Outputs[i]}') is not supported (only the first output of {n.OpType})");
+        return [result];
+    }
+
+    private void Arity(OnnxNode n, int min, int max)
+    {
+        int count = n.Inputs.Length;
+        while (count > 0 && n.Inputs[count - 1].Length == 0) count--;
+        if (count < min || count > max)
+            throw new OnnxFormatException($"{n.Where()}: has {count} inputs, expected {(min == max ? min.ToString() : $"{min} to {max}")}");
+        for (int i = 0; i < min; i++)
+            if (n.Inputs[i].Length == 0) throw new OnnxFormatException($"{n.Where()}: required input {i} is empty");
+    }
+
+    private OnnxShape In(OnnxNode n, int i)
+    {
+        if (i >= n.Inputs.Length || n.Inputs[i].Length == 0)
+            throw new OnnxFormatException($"{n.Where()}: required input {i} is missing");
+        string name = n.Inputs[i];
+        return shapes.TryGetValue(name, out var s) ? s
+            : throw new OnnxFormatException($"{n.Where()}: input '{name}' is not a graph input, an initializer or the output of an earlier node");
+    }
+
+    private FloatTensor Const(OnnxNode n, int i, string role)
+    {
+        In(n, i);
+        return constants.TryGetValue(n.Inputs[i], out var t) ? t
+            : throw new UnsupportedOnnxException($"{n.Where()}: input {i} ('{n.Inputs[i]}', {role}) must be a constant (initializer or Constant node)");
+    }
+
+    private static int Axis(OnnxNode n, long axis, int rank, string attr, bool allowRank = false)
+    {
+        long hi = allowRank ? rank : rank - 1;
+        if (axis < -rank || axis > hi)
+            throw new OnnxFormatException($"{n.Where()}: attribute {attr} = {axis} is out of range for rank {rank}");
+        return (int)(axis < 0 ? axis + rank : axis);
+    }
+
+    private OnnxShape Unary(OnnxNode n)
+    {
+        Arity(n, 1, 1);
+        return In(n, 0);
+    }
+
+    /// <summary>Multidirectional (numpy) broadcasting; symbolic dims match anything but a known size ≠ 1.</summary>
+    internal static OnnxShape BroadcastShapes(OnnxShape a, OnnxShape b, Func<string> where)
+    {
+        int r = Math.Max(a.Rank, b.Rank);
+        var dims = new OnnxDim[r];
+        for (int i = 0; i < r; i++)
+        {
+            int ia = a.Rank - r + i, ib = b.Rank - r + i;
+            OnnxDim da = ia >= 0 ? a[ia] : OnnxDim.Known(1), db = ib >= 0 ? b[ib] : OnnxDim.Known(1);
+            if (da.IsKnown && db.IsKnown)
+            {
+                if (da.Value != db.Value && da.Value != 1 && db.Value != 1)
+                    throw new OnnxFormatException($"{where()}: shapes {a} and {b} cannot be broadcast");
+                dims[i] = OnnxDim.Known(da.Value == 1 ? db.Value : da.Value);
+            }
+            else if (da.IsKnown) dims[i] = da.Value == 1 ? db : da;
+            else if (db.IsKnown) dims[i] = db.Value == 1 ? da : db;
+            else dims[i] = da;
+        }
+        return new OnnxShape(dims);
+    }
+
+    private OnnxShape Broadcast(OnnxNode n, OnnxShape a, OnnxShape b)
+    {
+        Arity(n, 2, 2);
+        return BroadcastShapes(a, b, n.Where);
+    }
+
+    private OnnxShape Div(OnnxNode n)
+    {
+        Arity(n, 2, 2);
+        var shape = Broadcast(n, In(n, 0), In(n, 1));
+        Const(n, 1, "divisor");
+        return shape;
+    }
+
+    private OnnxShape Gemm(OnnxNode n)
+    {
+        Arity(n, 2, 3);
+        var a = In(n, 0);
+        var b = In(n, 1);
+        string w = n.Where();
+        if (a.Rank != 2) throw new OnnxFormatException($"{w}: input A has shape {a}; Gemm needs a 2-D input (insert a Flatten)");
+        if (b.Rank != 2) throw new OnnxFormatException($"{w}: input B has shape {b}; Gemm needs a 2-D input");
+        Const(n, 1, "B, the weight matrix");
+        bool ta = n.GetInt("transA", 0) != 0, tb = n.GetInt("transB", 0) != 0;
+        OnnxDim m = ta ? a[1] : a[0], k = ta ? a[0] : a[1];
+        OnnxDim k2 = tb ? b[1] : b[0], nn = tb ? b[0] : b[1];
+        if (k.IsKnown && k2.IsKnown && k.Value != k2.Value)
+            throw new OnnxFormatException($"{w}: inner dimensions differ: A {a} (transA={(ta ? 1 : 0)}) and B {b} (transB={(tb ? 1 : 0)})");
+        var y = new OnnxShape([m, nn]);
+        if (n.HasInput(2))
+        {
+            var c = In(n, 2);
+            Const(n, 2, "C, the bias");
+            if (c.Rank > 2 || !BroadcastShapes(y, c, n.Where).Equals(y))
+                throw new OnnxFormatException($"{w}: bias C {c} does not broadcast to the output {y}");
+        }
+        return y;
+    }
+
+    private static OnnxShape MatMul(OnnxNode n, OnnxShape a, OnnxShape b)
+    {
+        string w = n.Where();
+        if (n.Inputs.Length != 2) throw new OnnxFormatException($"{w}: has {n.Inputs.Length} inputs, expected 2");
+        if (a.Rank == 0 || b.Rank == 0) throw new OnnxFormatException($"{w}: MatMul of a scalar ({a} × {b})");
+        var ad = a.Dims.ToList(); var bd = b.Dims.ToList();
+        bool aVec = ad.Count == 1, bVec = bd.Count == 1;
+        if (aVec) ad.Insert(0, OnnxDim.Known(1));
+        if (bVec) bd.Add(OnnxDim.Known(1));
+        OnnxDim k1 = ad[^1], k2 = bd[^2];
+        if (k1.IsKnown && k2.IsKnown && k1.Value != k2.Value)
+            throw new OnnxFormatException($"{w}: inner dimensions differ: {a} × {b}");
+        var batch = BroadcastShapes(new OnnxShape(ad.Take(ad.Count - 2)), new OnnxShape(bd.Take(bd.Count - 2)), n.Where);
+        var dims = batch.Dims.ToList();
+        if (!aVec) dims.Add(ad[^2]);
+        if (!bVec) dims.Add(bd[^1]);
+        return new OnnxShape(dims);
+    }
+
+    private OnnxShape Clip(OnnxNode n)
+    {
+        string w = n.Where();
+        if (opset >= 11)
+        {
+            if (n.Has("min") || n.Has("max"))
+                throw new OnnxFormatException($"{w}: attributes min/max are not allowed in opset {opset} (they are inputs since opset 11)");
+            Arity(n, 1, 3);
+            for (int i = 1; i <= 2; i++)
+            {
+                if (!n.HasInput(i)) continue;
+                var t = Const(n, i, i == 1 ? "min" : "max");
+                if (t.Count != 1) throw new OnnxFormatException($"{w}: input {i} ('{n.Inputs[i]}') must be a scalar, has shape [{string.Join(",", t.Shape)}]");
+            }
+        }
+        else Arity(n, 1, 1);
+        return In(n, 0);
+    }
+
+    private OnnxShape Softmax(OnnxNode n)
+    {
+        Arity(n, 1, 1);
+        var x = In(n, 0);
+        long axis = n.GetInt("axis", opset >= 13 ? -1 : 1);
+        Axis(n, axis, x.Rank, "axis");
+        return x;
+    }
+
+    private OnnxShape Conv(OnnxNode n)
+    {
+        Arity(n, 2, 3);
+        string w = n.Where();
+        var x = In(n, 0);
+        long group = n.GetInt("group", 1);
+        if (group != 1) throw new UnsupportedOnnxException($"{w}: attribute group = {group} is not supported (only 1)");
+        if (x.Rank != 4) throw new UnsupportedOnnxException($"{w}: input has shape {x}; only 2-D convolution (input [N,C,H,W]) is supported");
+        var wt = Const(n, 1, "W, the kernel");
+        if (wt.Rank != 4) throw new UnsupportedOnnxException($"{w}: kernel W has shape [{string.Join(",", wt.Shape)}]; only 2-D convolution (W [O,C,kh,kw]) is supported");
+        if (x[1].IsKnown && x[1].Value != wt.Shape[1])
+            throw new OnnxFormatException($"{w}: input has {x[1].Value} channels but W [{string.Join(",", wt.Shape)}] expects {wt.Shape[1]}");
+        var ks = n.GetInts("kernel_shape");
+        if (ks is not null && (ks.Length != 2 || ks[0] != wt.Shape[2] || ks[1] != wt.Shape[3]))
+            throw new OnnxFormatException($"{w}: attribute kernel_shape = [{string.Join(",", ks)}] does not match W [{string.Join(",", wt.Shape)}]");
+        if (n.HasInput(2))
+        {
+            var b = Const(n, 2, "B, the bias");
+            if (b.Rank != 1 || b.Shape[0] != wt.Shape[0])
+                throw new OnnxFormatException($"{w}: bias B has shape [{string.Join(",", b.Shape)}], expected [{wt.Shape[0]}]");
+        }
+        RequireSpatial(n, x);
+        var g = Spatial2d.Resolve(n, x[2].Value, x[3].Value, wt.Shape[2], wt.Shape[3], allowCeilMode: false);
+        return new OnnxShape([x[0], OnnxDim.Known(wt.Shape[0]), OnnxDim.Known(g.OutH), OnnxDim.Known(g.OutW)]);
+    }
+
+    private static void RequireSpatial(OnnxNode n, OnnxShape x)
+    {
+        if (!x[1].IsKnown || !x[2].IsKnown || !x[3].IsKnown)
+            throw new UnsupportedOnnxException($"{n.Where()}: input shape {x} has symbolic channel or spatial dimensions (only the batch dimension may be dynamic)");
+    }
+
+    private OnnxShape Pool(OnnxNode n)
+    {
+        Arity(n, 1, 1);
+        string w = n.Where();
+        var x = In(n, 0);
+        if (x.Rank != 4) throw new UnsupportedOnnxException($"{w}: input has shape {x}; only 2-D pooling (input [N,C,H,W]) is supported");
+        var ks = n.GetInts("kernel_shape") ?? throw new OnnxFormatException($"{w}: required attribute kernel_shape is missing");
+        if (ks.Length != 2) throw new UnsupportedOnnxException($"{w}: attribute kernel_shape = [{string.Join(",", ks)}] is not supported (only 2-D: 2 values)");
+        if (n.OpType == "MaxPool" && n.GetInt("storage_order", 0) != 0)
+            throw new UnsupportedOnnxException($"{w}: attribute storage_order = {n.GetInt("storage_order", 0)} is not supported (only 0)");
+        RequireSpatial(n, x);
+        var g = Spatial2d.Resolve(n, x[2].Value, x[3].Value, ks[0], ks[1], allowCeilMode: true);
+        if (n.OpType == "AveragePool" && n.Has("dilations"))
+            throw new UnsupportedOnnxException($"{w}: attribute dilations is not supported for AveragePool");
+        if (g.PadTop >= g.KernelH || g.PadBottom >= g.KernelH || g.PadLeft >= g.KernelW || g.PadRight >= g.KernelW)
+            throw new OnnxFormatException($"{w}: pads [{string.Join(",", g.Pads)}] must be smaller than the kernel [{g.KernelH},{g.KernelW}]");
+        return new OnnxShape([x[0], x[1], OnnxDim.Known(g.OutH), OnnxDim.Known(g.OutW)]);
+    }
+
+    private OnnxShape GlobalAveragePool(OnnxNode n)
+    {
+        Arity(n, 1, 1);
+        var x = In(n, 0);
+        if (x.Rank != 4) throw new UnsupportedOnnxException($"{n.Where()}: input has shape {x}; only 2-D pooling (input [N,C,H,W]) is supported");
+        RequireSpatial(n, x);
+        return new OnnxShape([x[0], x[1], OnnxDim.Known(1), OnnxDim.Known(1)]);
+    }
+
+    /// <summary>Product of a run of dims: known if all known, the single symbolic dim if the rest multiply to 1, else "?".</summary>
+    private static OnnxDim Product(IEnumerable<OnnxDim> dims)
+    {
+        long p = 1; int symbolic = 0; OnnxDim sym = default;
+        foreach (var d in dims)
+        {
+            if (d.IsKnown) p = checked(p * d.Value);
+            else { symbolic++; sym = d; }
+        }
+        if (symbolic == 0) return OnnxDim.Known(p);
+        return symbolic == 1 && p == 1 ? sym : OnnxDim.Symbolic("?");
+    }
+
+    private OnnxShape Flatten(OnnxNode n)
+    {
+        Arity(n, 1, 1);
+        var x = In(n, 0);
+        int axis = Axis(n, n.GetInt("axis", 1), x.Rank, "axis", allowRank: true);
+        return new OnnxShape([Product(x.Dims.Take(axis)), Product(x.Dims.Skip(axis))]);
+    }
+
+    private OnnxShape Reshape(OnnxNode n)
+    {
+        Arity(n, 2, 2);
+        string w = n.Where();
+        var x = In(n, 0);
+        var st = Const(n, 1, "the target shape");
+        if (!st.IsInteger || st.Rank != 1) throw new OnnxFormatException($"{w}: shape input '{n.Inputs[1]}' must be a 1-D int64 tensor");
+        bool allowZero = n.GetInt("allowzero", 0) != 0;
+        var target = st.Int64Data;
+        var dims = new OnnxDim[target.Length];
+        int minusOne = -1;
+        for (int i = 0; i < target.Length; i++)
+        {
+            long t = target[i];
+            if (t == -1)
+            {
+                if (minusOne >= 0) throw new OnnxFormatException($"{w}: target shape [{string.Join(",", target)}] has more than one -1");
+                minusOne = i;
+            }
+            else if (t == 0 && !allowZero)
+            {
+                if (i >= x.Rank) throw new OnnxFormatException($"{w}: target shape [{string.Join(",", target)}] copies dimension {i} (0) but the input {x} has rank {x.Rank}");
+                dims[i] = x[i];
+            }
+            else if (t < 0) throw new OnnxFormatException($"{w}: target shape [{string.Join(",", target)}] has an invalid value {t}");
+            else dims[i] = OnnxDim.Known(t);
+        }
+        if (allowZero && minusOne >= 0 && target.Contains(0))
+            throw new OnnxFormatException($"{w}: target shape [{string.Join(",", target)}] has both 0 and -1 with allowzero = 1");
+        // Symbolic input dims that are copied through (0) cancel out; others make the -1 symbolic.
+        var inRest = x.Dims.Where((d, i) => !(d.IsKnown == false && i < target.Length && target[i] == 0 && !allowZero)).ToList();
+        long inKnown = inRest.Where(d => d.IsKnown).Aggregate(1L, (p, d) => checked(p * d.Value));
+        bool inSymbolic = inRest.Any(d => !d.IsKnown);
+        long outKnown = dims.Where((d, i) => i != minusOne && d.IsKnown).Aggregate(1L, (p, d) => checked(p * d.Value));
+        if (minusOne >= 0)
+        {
+            if (inSymbolic) dims[minusOne] = OnnxDim.Symbolic(inRest.Count(d => !d.IsKnown) == 1 && outKnown == inKnown ? inRest.First(d => !d.IsKnown).Param : "?");
+            else
+            {
+                if (outKnown == 0 || inKnown % outKnown != 0)
+                    throw new OnnxFormatException($"{w}: cannot reshape {x} to [{string.Join(",", target)}]");
+                dims[minusOne] = OnnxDim.Known(inKnown / outKnown);
+            }
+        }
+        else if (!inSymbolic && inKnown != outKnown)
+            throw new OnnxFormatException($"{w}: cannot reshape {x} ({inKnown} elements) to [{string.Join(",", target)}] ({outKnown} elements)");
+        return new OnnxShape(dims);
+    }
+
+    private OnnxShape Transpose(OnnxNode n)
+    {
+        Arity(n, 1, 1);
+        var x = In(n, 0);
+        long[] perm = n.GetInts("perm") ?? Enumerable.Range(0, x.Rank).Reverse().Select(i => (long)i).ToArray();
+        if (perm.Length != x.Rank || perm.OrderBy(p => p).Select((p, i) => p == i).Any(ok => !ok))
+            throw new OnnxFormatException($"{n.Where()}: attribute perm = [{string.Join(",", perm)}] is not a permutation of the {x.Rank} axes of {x}");
+        return new OnnxShape(perm.Select(p => x[(int)p]));
+    }
+
+    private OnnxShape Concat(OnnxNode n)
+    {
+        string w = n.Where();
+        if (n.Inputs.Length == 0) throw new OnnxFormatException($"{w}: has no inputs");
+        var first = In(n, 0);
+        long axisAttr = n.GetRequiredInt("axis");
+        int axis = Axis(n, axisAttr, first.Rank, "axis");
+        var dims = first.Dims.ToArray();
+        for (int i = 1; i < n.Inputs.Length; i++)
+        {
+            var s = In(n, i);
+            if (s.Rank != first.Rank) throw new OnnxFormatException($"{w}: input {i} has shape {s}, rank differs from {first}");
+            for (int d = 0; d < s.Rank; d++)
+            {
+                if (d == axis)
+                {
+                    dims[d] = dims[d].IsKnown && s[d].IsKnown ? OnnxDim.Known(dims[d].Value + s[d].Value) : OnnxDim.Symbolic("?");
+                }
+                else if (dims[d].IsKnown && s[d].IsKnown && dims[d].Value != s[d].Value)
+                    throw new OnnxFormatException($"{w}: input {i} has shape {s}, incompatible with {first} outside axis {axis}");
+            }
+        }
+        return new OnnxShape(dims);
+    }
+
+    private OnnxShape BatchNorm(OnnxNode n)
+    {
+        Arity(n, 5, 5);
+        string w = n.Where();
+        if (n.GetInt("training_mode", 0) != 0)
+            throw new UnsupportedOnnxException($"{w}: attribute training_mode = {n.GetInt("training_mode", 0)} is not supported (inference only)");
+        var x = In(n, 0);
+        if (x.Rank < 2) throw new OnnxFormatException($"{w}: input has shape {x}; BatchNormalization needs [N,C,...]");
+        string[] roles = ["", "scale", "B", "input_mean", "input_var"];
+        for (int i = 1; i <= 4; i++)
+        {
+            var t = Const(n, i, roles[i]);
+            if (t.Rank != 1 || (x[1].IsKnown && t.Shape[0] != x[1].Value))
+                throw new OnnxFormatException($"{w}: {roles[i]} has shape [{string.Join(",", t.Shape)}], expected [{x[1]}]");
+        }
+        return x;
+    }
+}
