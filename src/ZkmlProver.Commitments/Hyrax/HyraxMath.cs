@@ -1,0 +1,70 @@
+using ZkmlProver.Field;
+
+namespace ZkmlProver.Commitments.Hyrax;
+
+/// <summary>Small shared kernels for the Hyrax folder: eq tables (MSB-first), the Bulletproofs
+/// s-vector, logarithms and prover randomness.</summary>
+/// <remarks>
+/// <b>Variable order.</b> x₁ is the most significant bit of the index (PROTOCOL.md, Notation):
+/// for r = (r₁ … r_k), <c>EqTable(r)[i]</c> = Π_j (r_j·b_j + (1 − r_j)(1 − b_j)) with b₁ the top bit
+/// of i. Kept private to this folder so it does not depend on the Polynomials project's progress.
+/// </remarks>
+internal static class HyraxMath
+{
+    /// <summary>Writes eq(r, ·) over {0,1}^k into <paramref name="table"/> (length 2^k), MSB-first.
+    /// Doubling: after processing r₁..r_j the prefix of length 2^j holds eq((r₁..r_j), ·).</summary>
+    public static void EqTable(ReadOnlySpan<Fr> r, Span<Fr> table)
+    {
+        if (table.Length != 1 << r.Length) throw new ArgumentException($"eq table needs {1 << r.Length} entries, got {table.Length}");
+        table[0] = Fr.One;
+        int size = 1;
+        for (int j = 0; j < r.Length; j++)
+        {
+            var rj = r[j];
+            for (int m = size - 1; m >= 0; m--)
+            {
+                var t = table[m];
+                Fr.Mul(in t, in rj, out var hi);
+                Fr.Sub(in t, in hi, out table[2 * m]);
+                table[2 * m + 1] = hi;
+            }
+            size *= 2;
+        }
+    }
+
+    public static Fr[] EqTable(ReadOnlySpan<Fr> r)
+    {
+        var t = new Fr[1 << r.Length];
+        EqTable(r, t);
+        return t;
+    }
+
+    /// <summary>The Bulletproofs weight vector for challenges u₁..u_k (round j halves on the j-th most
+    /// significant index bit): s_i = Π_j u_j^{+1 if bit j of i is 1, −1 otherwise}, times
+    /// <paramref name="scale"/>. O(2^k) multiplications by doubling.</summary>
+    public static void SVector(ReadOnlySpan<Fr> u, ReadOnlySpan<Fr> uInv, in Fr scale, Span<Fr> s)
+    {
+        if (s.Length != 1 << u.Length) throw new ArgumentException($"s vector needs {1 << u.Length} entries, got {s.Length}");
+        s[0] = scale;
+        int size = 1;
+        for (int j = 0; j < u.Length; j++)
+        {
+            var uj = u[j];
+            var ujInv = uInv[j];
+            for (int m = size - 1; m >= 0; m--)
+            {
+                var t = s[m];
+                Fr.Mul(in t, in uj, out s[2 * m + 1]);
+                Fr.Mul(in t, in ujInv, out s[2 * m]);
+            }
+            size *= 2;
+        }
+    }
+
+    /// <summary>log₂ of a power of two ≥ 1; −1 otherwise.</summary>
+    public static int Log2Exact(int n)
+        => n >= 1 && (n & (n - 1)) == 0 ? System.Numerics.BitOperations.Log2((uint)n) : -1;
+
+    /// <summary>Fresh prover randomness: the seeded source in tests, the system CSPRNG otherwise.</summary>
+    public static Fr NextRandom(Random? rng) => rng is null ? Fr.RandomSecure() : Fr.Random(rng);
+}
