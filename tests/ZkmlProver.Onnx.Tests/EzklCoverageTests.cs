@@ -1,0 +1,73 @@
+using System.Text;
+using Xunit.Abstractions;
+
+namespace ZkmlProver.Onnx.Tests;
+
+/// <summary>
+/// Loads every ../shared/ezkl-examples/*/network.onnx and prints a coverage table. Asserts that only
+/// the loader's typed exceptions come out (never a raw protobuf/IO/runtime exception) and that the
+/// six shared models load.
+/// </summary>
+public sealed class EzklCoverageTests(ITestOutputHelper output)
+{
+    [SharedFact]
+    public void EzklExamplesLoadOrFailWithTypedErrors()
+    {
+        string root = SharedData.RequireDir("ezkl-examples");
+        var files = Directory.GetDirectories(root).Order(StringComparer.Ordinal)
+            .Select(d => Path.Combine(d, "network.onnx")).Where(File.Exists).ToList();
+        Assert.NotEmpty(files);
+        var table = new StringBuilder();
+        var unexpected = new List<string>();
+        int loaded = 0, unsupported = 0, format = 0;
+        var missingOps = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var f in files)
+        {
+            string name = Path.GetFileName(Path.GetDirectoryName(f))!;
+            string status;
+            try
+            {
+                OnnxLoader.Load(f);
+                loaded++;
+                status = "loaded";
+            }
+            catch (UnsupportedOnnxException e)
+            {
+                unsupported++;
+                status = "unsupported: " + e.Message[(f.Length + 2)..];
+            }
+            catch (OnnxFormatException e)
+            {
+                format++;
+                status = "error: " + e.Message[(Math.Min(e.Message.Length, f.Length + 2))..];
+            }
+            catch (Exception e)
+            {
+                unexpected.Add($"{name}: {e.GetType().Name}: {e.Message}");
+                status = $"UNEXPECTED {e.GetType().Name}: {e.Message}";
+            }
+            // Non-strict load: every op the example needs that is not supported.
+            try
+            {
+                var g = OnnxLoader.Load(f, new OnnxLoadOptions { Strict = false }).Graph;
+                foreach (var d in g.Diagnostics.Where(d => d.NodeIndex >= 0))
+                {
+                    var node = g.Nodes.Concat(g.ConstantNodes).First(n => n.Index == d.NodeIndex);
+                    if (!OnnxLoader.SupportedOperators.Contains(node.OpType))
+                        missingOps[node.OpType] = missingOps.GetValueOrDefault(node.OpType) + 1;
+                }
+            }
+            catch (OnnxException) { }
+            catch (Exception e) { unexpected.Add($"{name} (non-strict): {e.GetType().Name}: {e.Message}"); }
+            table.AppendLine($"{name,-32} {status}");
+        }
+        output.WriteLine($"ezkl examples: {files.Count} models, {loaded} loaded, {unsupported} unsupported, {format} format errors, {unexpected.Count} unexpected");
+        output.WriteLine(table.ToString());
+        output.WriteLine("unsupported ops (nodes across all examples): " +
+            string.Join(", ", missingOps.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value}")));
+        Assert.True(unexpected.Count == 0, "unexpected exception types:\n" + string.Join("\n", unexpected));
+
+        foreach (var m in new[] { "credit_logreg", "credit_mlp", "digits_cnn", "digits_mlp", "mlp_deep", "mnist_mlp_shape" })
+            Assert.True(OnnxLoader.Load(SharedData.RequireDir(Path.Combine("models", m, "network.onnx"))).Graph.IsSupported);
+    }
+}
