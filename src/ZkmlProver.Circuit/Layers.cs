@@ -34,9 +34,13 @@ public abstract record Layer
     /// <summary>Output tensor name.</summary>
     [JsonPropertyOrder(100)] public required string Output { get; init; }
     /// <summary>The op tag as written in JSON ("Dense", "Rescale", ...).</summary>
-    [JsonIgnore] public abstract string Op { get; }
+    [JsonIgnore] public string Op => GetOp();
+    /// <summary>Implementation of <see cref="Op"/>.</summary>
+    protected abstract string GetOp();
     /// <summary>Names of the tensors the layer reads, in a fixed order.</summary>
-    [JsonIgnore] public abstract IReadOnlyList<string> Inputs { get; }
+    [JsonIgnore] public IReadOnlyList<string> Inputs => GetInputs();
+    /// <summary>Names of the tensors the layer reads (implementation of <see cref="Inputs"/>).</summary>
+    protected abstract IReadOnlyList<string> GetInputs();
 }
 
 /// <summary>Y[..., m] = Σ_k X[..., k]·W[m,k] + b[m]; W stored [M,K]; scale(Y) = sX + sW = scale(b).</summary>
@@ -45,8 +49,8 @@ public sealed record DenseLayer : Layer
     public required string Input { get; init; }
     public required string Weight { get; init; }
     public string? Bias { get; init; }
-    public override string Op => "Dense";
-    public override IReadOnlyList<string> Inputs => Bias is null ? [Input, Weight] : [Input, Weight, Bias];
+    protected override string GetOp() => "Dense";
+    protected override IReadOnlyList<string> GetInputs() => Bias is null ? [Input, Weight] : [Input, Weight, Bias];
 }
 
 /// <summary>ONNX MatMul of two tensors (batched, broadcast over leading per-sample dims); scale sA + sB.</summary>
@@ -54,8 +58,8 @@ public sealed record MatMulLayer : Layer
 {
     public required string A { get; init; }
     public required string B { get; init; }
-    public override string Op => "MatMul";
-    public override IReadOnlyList<string> Inputs => [A, B];
+    protected override string GetOp() => "MatMul";
+    protected override IReadOnlyList<string> GetInputs() => [A, B];
 }
 
 /// <summary>2-D convolution, group 1, zero padding. X [C,H,W], W [O,C,kh,kw], Y [O,H',W'].
@@ -68,8 +72,8 @@ public sealed record Conv2dLayer : Layer
     public required int[] Pads { get; init; }
     public required int[] Strides { get; init; }
     public required int[] Dilations { get; init; }
-    public override string Op => "Conv2d";
-    public override IReadOnlyList<string> Inputs => Bias is null ? [Input, Weight] : [Input, Weight, Bias];
+    protected override string GetOp() => "Conv2d";
+    protected override IReadOnlyList<string> GetInputs() => Bias is null ? [Input, Weight] : [Input, Weight, Bias];
 }
 
 /// <summary>Y = floor((X + 2^(Shift−1)) / 2^Shift) (round half up, floor also for negatives);
@@ -78,16 +82,16 @@ public sealed record RescaleLayer : Layer
 {
     public required string Input { get; init; }
     public required int Shift { get; init; }
-    public override string Op => "Rescale";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "Rescale";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Y = max(X, 0).</summary>
 public sealed record ReluLayer : Layer
 {
     public required string Input { get; init; }
-    public override string Op => "Relu";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "Relu";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Y = floor(((2^t − a)·max(X,0) + a·X + 2^(t−1)) / 2^t) with a = AlphaNum, t = AlphaShift
@@ -97,8 +101,8 @@ public sealed record LeakyReluLayer : Layer
     public required string Input { get; init; }
     public required long AlphaNum { get; init; }
     public required int AlphaShift { get; init; }
-    public override string Op => "LeakyRelu";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "LeakyRelu";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Y = min(max(X, Min), Max); bounds at the input's scale (long.MinValue/MaxValue when absent).</summary>
@@ -107,8 +111,8 @@ public sealed record ClipLayer : Layer
     public required string Input { get; init; }
     public required long Min { get; init; }
     public required long Max { get; init; }
-    public override string Op => "Clip";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "Clip";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>2-D max pooling over [C,H,W]: maximum over the window's in-bounds cells (padding excluded).</summary>
@@ -120,8 +124,8 @@ public sealed record MaxPool2dLayer : Layer
     public required int[] Pads { get; init; }
     public required int[] Dilations { get; init; }
     public bool CeilMode { get; init; }
-    public override string Op => "MaxPool2d";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "MaxPool2d";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>2-D average pooling over [C,H,W]: Y = floor((S·m + 2^(t−1)) / 2^t), S = sum of in-bounds
@@ -135,8 +139,8 @@ public sealed record AvgPool2dLayer : Layer
     public bool CeilMode { get; init; }
     public bool CountIncludePad { get; init; }
     public required int Shift { get; init; }
-    public override string Op => "AvgPool2d";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "AvgPool2d";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Y = A + B (ONNX broadcasting over per-sample shapes; equal scales).</summary>
@@ -144,8 +148,8 @@ public sealed record AddLayer : Layer
 {
     public required string A { get; init; }
     public required string B { get; init; }
-    public override string Op => "Add";
-    public override IReadOnlyList<string> Inputs => [A, B];
+    protected override string GetOp() => "Add";
+    protected override IReadOnlyList<string> GetInputs() => [A, B];
 }
 
 /// <summary>Y = A − B (ONNX broadcasting; equal scales).</summary>
@@ -153,8 +157,8 @@ public sealed record SubLayer : Layer
 {
     public required string A { get; init; }
     public required string B { get; init; }
-    public override string Op => "Sub";
-    public override IReadOnlyList<string> Inputs => [A, B];
+    protected override string GetOp() => "Sub";
+    protected override IReadOnlyList<string> GetInputs() => [A, B];
 }
 
 /// <summary>Y = A·B elementwise (ONNX broadcasting); scale sA + sB.</summary>
@@ -162,8 +166,8 @@ public sealed record MulLayer : Layer
 {
     public required string A { get; init; }
     public required string B { get; init; }
-    public override string Op => "Mul";
-    public override IReadOnlyList<string> Inputs => [A, B];
+    protected override string GetOp() => "Mul";
+    protected override IReadOnlyList<string> GetInputs() => [A, B];
 }
 
 /// <summary>Y = Multiplier·X; scale(Y) = scale(X) + ScaleDelta.</summary>
@@ -172,8 +176,8 @@ public sealed record MulConstLayer : Layer
     public required string Input { get; init; }
     public required long Multiplier { get; init; }
     public int ScaleDelta { get; init; }
-    public override string Op => "MulConst";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "MulConst";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Y[c, ...] = X[c, ...]·Weight[c] + Bias[c] over X [C, ...]; scale = sX + s(Weight) = s(Bias).</summary>
@@ -182,8 +186,8 @@ public sealed record ChannelAffineLayer : Layer
     public required string Input { get; init; }
     public required string Weight { get; init; }
     public required string Bias { get; init; }
-    public override string Op => "ChannelAffine";
-    public override IReadOnlyList<string> Inputs => [Input, Weight, Bias];
+    protected override string GetOp() => "ChannelAffine";
+    protected override IReadOnlyList<string> GetInputs() => [Input, Weight, Bias];
 }
 
 /// <summary>Y = T[X], T[q] = round_half_away(f(q / 2^InScale)·2^OutScale) for q ∈ [Min, Max];
@@ -199,8 +203,8 @@ public sealed record LookupLayer : Layer
     public required long Min { get; init; }
     public required long Max { get; init; }
     public required string TableDigest { get; init; }
-    public override string Op => "Lookup";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "Lookup";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Integer softmax along a per-sample axis: d = max(X − max_axis X, ExpMin), e = ExpTable(d)
@@ -215,24 +219,24 @@ public sealed record SoftmaxLayer : Layer
     public required long ExpMin { get; init; }
     public required int OutScale { get; init; }
     public required string TableDigest { get; init; }
-    public override string Op => "Softmax";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "Softmax";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Per-sample reshape: row-major data unchanged; the new shape is the output tensor's.</summary>
 public sealed record ReshapeLayer : Layer
 {
     public required string Input { get; init; }
-    public override string Op => "Reshape";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "Reshape";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Per-sample flatten: row-major data unchanged; the new shape is the output tensor's.</summary>
 public sealed record FlattenLayer : Layer
 {
     public required string Input { get; init; }
-    public override string Op => "Flatten";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "Flatten";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Per-sample transpose: output axis i is input axis Perm[i].</summary>
@@ -240,8 +244,8 @@ public sealed record TransposeLayer : Layer
 {
     public required string Input { get; init; }
     public required int[] Perm { get; init; }
-    public override string Op => "Transpose";
-    public override IReadOnlyList<string> Inputs => [Input];
+    protected override string GetOp() => "Transpose";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 
 /// <summary>Concatenation along a per-sample axis; equal scales.</summary>
@@ -249,6 +253,6 @@ public sealed record ConcatLayer : Layer
 {
     [JsonPropertyName("inputs")] public required string[] InputList { get; init; }
     public required int Axis { get; init; }
-    public override string Op => "Concat";
-    public override IReadOnlyList<string> Inputs => InputList;
+    protected override string GetOp() => "Concat";
+    protected override IReadOnlyList<string> GetInputs() => InputList;
 }
