@@ -70,7 +70,9 @@ public sealed record DotProductProof(Point Delta, Point Beta, Fr[] Z, Fr ZDelta,
             z, zDelta, zBeta);
     }
 
-    private static Fr Challenge(Transcript t, Point cx, Point cy, ReadOnlySpan<Fr> a, Point delta, Point beta)
+    /// <summary>The transcript steps of this protocol (statement, first messages, challenge), exposed so
+    /// that callers can replay a transcript (e.g. to check simulated rounds of a sum-check).</summary>
+    public static Fr Challenge(Transcript t, Point cx, Point cy, ReadOnlySpan<Fr> a, Point delta, Point beta)
     {
         SigmaCommon.AppendDomain(t, "dot-product");
         t.AppendPoint("sigma/dot/Cx", cx);
