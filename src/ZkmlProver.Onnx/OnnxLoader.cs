@@ -168,7 +168,7 @@ public static class OnnxLoader
             }
             if (vo.Type?.TensorType?.Shape is not null && !Compatible(declared.Shape, inferred))
                 Problem(new OnnxFormatException($"{path}: graph output '{vo.Name}' is declared {declared.Shape} but inferred {inferred}"), -1);
-            outputs.Add(declared with { Shape = vo.Type?.TensorType?.Shape is null ? inferred : declared.Shape });
+            outputs.Add(declared with { Shape = vo.Type?.TensorType?.Shape is null ? inferred : Merge(declared.Shape, inferred) });
         }
 
         var graph = new OnnxGraph(g.Name, nodes.ToImmutable(), constantNodes.ToImmutable(), consts.ToImmutableDictionary(StringComparer.Ordinal),
@@ -176,6 +176,10 @@ public static class OnnxLoader
         string producer = (proto.ProducerName + " " + proto.ProducerVersion).Trim();
         return new OnnxModel(path, proto.IrVersion, opset, producer, graph);
     }
+
+    /// <summary>Declared shape with symbolic dims replaced by inferred known ones.</summary>
+    private static OnnxShape Merge(OnnxShape declared, OnnxShape inferred)
+        => new(declared.Dims.Select((d, i) => d.IsKnown || !inferred[i].IsKnown ? d : inferred[i]));
 
     private static bool Compatible(OnnxShape declared, OnnxShape inferred)
     {

@@ -19,7 +19,14 @@ internal sealed class ModelBuilder
         Graph.Input.Add(v);
         return this;
     }
-    public ModelBuilder Output(string name, params long[] dims) { Graph.Output.Add(Value(name, dims)); return this; }
+    /// <summary>A graph output; with no dims its shape is left undeclared.</summary>
+    public ModelBuilder Output(string name, params long[] dims)
+    {
+        var v = Value(name, dims);
+        if (dims.Length == 0) v.Type.TensorType.Shape = null;
+        Graph.Output.Add(v);
+        return this;
+    }
 
     public ModelBuilder Init(string name, long[] dims, float[] values)
     {
