@@ -1,0 +1,118 @@
+using System.Runtime.CompilerServices;
+
+namespace ZkmlProver.Curve;
+
+/// <summary>
+/// The secp256k1 GLV endomorphism: φ(x, y) = (β·x, y) = λ·(x, y), with β a cube root of unity mod
+/// p and λ one mod n (libsecp256k1's pair; pinned by a test against BouncyCastle). A scalar k is
+/// split as k ≡ k₁ + k₂·λ (mod n) with |k₁|, |k₂| &lt; 2^128.
+/// </summary>
+/// <remarks>
+/// Split (Babai rounding on the lattice basis v₁ = (a₁, b₁), v₂ = (a₂, b₂) of
+/// {(x, y) : x + yλ ≡ 0 mod n}): c₁ = round(k·g₁ / 2^384), c₂ = round(k·g₂ / 2^384) with
+/// g₁ = round(2^384·b₂/n), g₂ = round(2^384·(−b₁)/n); then k₁ = k − c₁a₁ − c₂a₂ and
+/// k₂ = −c₁b₁ − c₂b₂, computed exactly in 192-bit two's complement (the true values are small).
+/// </remarks>
+internal static class Glv
+{
+    /// <summary>β = 0x7ae96a2b657c07106e64479eac3434e99cf0497512f58995c1396c28719501ee.</summary>
+    internal static readonly Fp Beta = new(0xc1396c28719501eeUL, 0x9cf0497512f58995UL, 0x6e64479eac3434e9UL, 0x7ae96a2b657c0710UL);
+
+    /// <summary>λ = 0x5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72 (mod n).</summary>
+    internal static readonly System.Numerics.BigInteger Lambda = System.Numerics.BigInteger.Parse(
+        "05363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72", System.Globalization.NumberStyles.HexNumber);
+
+    // a₁ = b₂ = 0x3086d221a7d46bcde86c90e49284eb15, −b₁ = 0xe4437ed6010e88286f547fa90abfe4c3,
+    // a₂ = 0x114ca50f7a8e2f3f657c1108d9d44cfd8.
+    internal const ulong A1Lo = 0xe86c90e49284eb15UL, A1Hi = 0x3086d221a7d46bcdUL;
+    internal const ulong MB1Lo = 0x6f547fa90abfe4c3UL, MB1Hi = 0xe4437ed6010e8828UL;
+    internal const ulong A2Lo = 0x57c1108d9d44cfd8UL, A2Mid = 0x14ca50f7a8e2f3f6UL, A2Hi = 0x1UL;
+    internal const ulong B2Lo = A1Lo, B2Hi = A1Hi;
+
+    // g₁ = 0x3086d221a7d46bcde86c90e49284eb153daa8a1471e8ca7fe893209a45dbb031
+    // g₂ = 0xe4437ed6010e88286f547fa90abfe4c4221208ac9df506c61571b4ae8ac47f71
+    private const ulong G10 = 0xe893209a45dbb031UL, G11 = 0x3daa8a1471e8ca7fUL, G12 = 0xe86c90e49284eb15UL, G13 = 0x3086d221a7d46bcdUL;
+    private const ulong G20 = 0x1571b4ae8ac47f71UL, G21 = 0x221208ac9df506c6UL, G22 = 0x6f547fa90abfe4c4UL, G23 = 0xe4437ed6010e8828UL;
+
+    /// <summary>Splits the canonical scalar k (little-endian limbs, k &lt; n) into signed halves:
+    /// k ≡ (n1 ? −m1 : m1) + λ·(n2 ? −m2 : m2) (mod n).</summary>
+    internal static void Split(ulong k0, ulong k1, ulong k2, ulong k3, out UInt128 m1, out bool n1, out UInt128 m2, out bool n2)
+    {
+        RoundedHigh(k0, k1, k2, k3, G10, G11, G12, G13, out ulong c1lo, out ulong c1hi);
+        RoundedHigh(k0, k1, k2, k3, G20, G21, G22, G23, out ulong c2lo, out ulong c2hi);
+
+        // k₂ = c₁·(−b₁) − c₂·b₂ (mod 2^192).
+        Mul2x3(c1lo, c1hi, MB1Lo, MB1Hi, 0, out var p0, out var p1, out var p2);
+        Mul2x3(c2lo, c2hi, B2Lo, B2Hi, 0, out var q0, out var q1, out var q2);
+        Sub3(p0, p1, p2, q0, q1, q2, out var r0, out var r1, out var r2);
+        ToSignedMagnitude(r0, r1, r2, out m2, out n2);
+
+        // k₁ = k − c₁·a₁ − c₂·a₂ (mod 2^192).
+        Mul2x3(c1lo, c1hi, A1Lo, A1Hi, 0, out p0, out p1, out p2);
+        Mul2x3(c2lo, c2hi, A2Lo, A2Mid, A2Hi, out q0, out q1, out q2);
+        Sub3(k0, k1, k2, p0, p1, p2, out r0, out r1, out r2);
+        Sub3(r0, r1, r2, q0, q1, q2, out r0, out r1, out r2);
+        ToSignedMagnitude(r0, r1, r2, out m1, out n1);
+    }
+
+    /// <summary>round(k·g / 2^384) for 256-bit k and g (fits 128 bits here).</summary>
+    private static void RoundedHigh(ulong k0, ulong k1, ulong k2, ulong k3, ulong g0, ulong g1, ulong g2, ulong g3, out ulong lo, out ulong hi)
+    {
+        Span<ulong> t = stackalloc ulong[8];
+        t.Clear();
+        ReadOnlySpan<ulong> k = [k0, k1, k2, k3];
+        ReadOnlySpan<ulong> g = [g0, g1, g2, g3];
+        for (int i = 0; i < 4; i++)
+        {
+            ulong carry = 0;
+            for (int j = 0; j < 4; j++)
+            {
+                UInt128 s = (UInt128)k[i] * g[j] + t[i + j] + carry;
+                t[i + j] = (ulong)s;
+                carry = (ulong)(s >> 64);
+            }
+            t[i + 4] = carry;
+        }
+        // Bits 384.. plus the rounding bit 383.
+        UInt128 r = ((UInt128)t[7] << 64 | t[6]) + (t[5] >> 63);
+        lo = (ulong)r; hi = (ulong)(r >> 64);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Mul2x3(ulong x0, ulong x1, ulong y0, ulong y1, ulong y2, out ulong r0, out ulong r1, out ulong r2)
+    {
+        // (x0 + x1·2^64)(y0 + y1·2^64 + y2·2^128) mod 2^192.
+        UInt128 a = (UInt128)x0 * y0;
+        r0 = (ulong)a;
+        UInt128 b = (UInt128)x0 * y1 + (a >> 64);
+        UInt128 c = (UInt128)x1 * y0 + (ulong)b;
+        r1 = (ulong)c;
+        r2 = (ulong)(b >> 64) + (ulong)(c >> 64) + x0 * y2 + x1 * y1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sub3(ulong a0, ulong a1, ulong a2, ulong b0, ulong b1, ulong b2, out ulong r0, out ulong r1, out ulong r2)
+    {
+        UInt128 d0 = (UInt128)a0 - b0;
+        r0 = (ulong)d0;
+        ulong br = (ulong)(d0 >> 127); // 1 when it wrapped
+        UInt128 d1 = (UInt128)a1 - b1 - br;
+        r1 = (ulong)d1;
+        br = (ulong)(d1 >> 127);
+        r2 = a2 - b2 - br;
+    }
+
+    private static void ToSignedMagnitude(ulong r0, ulong r1, ulong r2, out UInt128 mag, out bool neg)
+    {
+        neg = (long)r2 < 0;
+        if (neg)
+        {
+            // Two's complement negation in 192 bits.
+            r0 = ~r0; r1 = ~r1; r2 = ~r2;
+            r0++;
+            if (r0 == 0) { r1++; if (r1 == 0) r2++; }
+        }
+        if (r2 != 0) throw new InvalidOperationException("GLV split out of range (internal error)");
+        mag = (UInt128)r1 << 64 | r0;
+    }
+}
