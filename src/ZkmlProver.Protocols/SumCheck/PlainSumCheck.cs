@@ -62,7 +62,7 @@ public sealed record SumCheckProverOutput(SumCheckProof Proof, Fr[] Point, Fr Va
 /// <para>The verifier checks s_j(0) + s_j(1) = e_{j−1} with e₀ = claim and e_j = s_j(r_j); it returns the
 /// sub-claim g(r) = e_ℓ and does not evaluate g itself.</para>
 /// </remarks>
-public static class SumCheck
+public static class PlainSumCheck
 {
     /// <summary>Runs the prover; the tables are folded in place (see <see cref="SumCheckProverState"/>).</summary>
     /// <exception cref="InvalidOperationException">The claim is not the sum of g (caller bug).</exception>
