@@ -7,7 +7,27 @@ namespace ZkmlProver.Onnx;
 public abstract class OnnxException : Exception
 {
     /// <summary>Creates the exception with a one-line message.</summary>
-    protected OnnxException(string message, Exception? inner = null) : base(message, inner) { }
+    protected OnnxException(string message, Exception? inner = null) : base(OneLine(message), inner) { }
+
+    /// <summary>
+    /// Escapes control characters (names in a corrupt file may contain newlines) so that the message
+    /// stays one line.
+    /// </summary>
+    internal static string OneLine(string s)
+    {
+        if (!s.Any(char.IsControl)) return s;
+        var sb = new System.Text.StringBuilder(s.Length + 8);
+        foreach (char c in s)
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        return sb.ToString();
+    }
 }
 
 /// <summary>

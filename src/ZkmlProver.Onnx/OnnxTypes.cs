@@ -49,6 +49,12 @@ public sealed class OnnxShape : IEquatable<OnnxShape>
     /// <summary>The scalar shape [].</summary>
     public static OnnxShape Scalar { get; } = new(Array.Empty<OnnxDim>());
 
+    /// <summary>
+    /// ONNX multidirectional (numpy) broadcasting of two shapes; a symbolic dim matches any size.
+    /// Throws <see cref="OnnxFormatException"/> when they do not broadcast.
+    /// </summary>
+    public static OnnxShape Broadcast(OnnxShape a, OnnxShape b) => ShapeInference.BroadcastShapes(a, b, () => "broadcast");
+
     /// <summary>Number of dimensions.</summary>
     public int Rank => Dims.Length;
 

@@ -27,7 +27,7 @@ internal sealed class ShapeInference
         ["Reshape"] = ["allowzero"],
         ["Transpose"] = ["perm"],
         ["Concat"] = ["axis"],
-        ["BatchNormalization"] = ["epsilon", "momentum", "training_mode", "spatial"],
+        ["BatchNormalization"] = ["epsilon", "momentum", "training_mode"],
         ["Constant"] = ["value", "value_float", "value_floats", "value_int", "value_ints"],
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
@@ -175,7 +175,9 @@ internal sealed class ShapeInference
         {
             var c = In(n, 2);
             Const(n, 2, "C, the bias");
-            if (c.Rank > 2 || !BroadcastShapes(y, c, n.Where).Equals(y))
+            bool fits = c.Rank <= 2 && c.Dims.Select((d, i) => (d, o: y[2 - c.Rank + i]))
+                .All(p => !p.d.IsKnown || !p.o.IsKnown || p.d.Value == 1 || p.d.Value == p.o.Value);
+            if (!fits)
                 throw new OnnxFormatException($"{w}: bias C {c} does not broadcast to the output {y}");
         }
         return y;
@@ -224,7 +226,11 @@ internal sealed class ShapeInference
         Arity(n, 1, 1);
         var x = In(n, 0);
         long axis = n.GetInt("axis", opset >= 13 ? -1 : 1);
-        Axis(n, axis, x.Rank, "axis");
+        int a = Axis(n, axis, x.Rank, "axis");
+        // Before opset 13, Softmax flattens the input to 2-D at `axis` and normalizes over all
+        // trailing dims together; that equals a one-axis softmax only when the trailing dims are 1.
+        if (opset < 13 && x.Dims.Skip(a + 1).Any(d => !d.IsKnown || d.Value != 1))
+            throw new UnsupportedOnnxException($"{n.Where()}: attribute axis = {axis} with input {x} in opset {opset} normalizes over several axes together (opset < 13 semantics); only a softmax over the last axis is supported");
         return x;
     }
 

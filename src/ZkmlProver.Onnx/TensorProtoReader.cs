@@ -65,10 +65,10 @@ public static class TensorProtoReader
         {
             case OnnxDataType.Float:
             {
+                if (raw is not null) CheckRaw(what, raw, n, 4); else CheckTyped(what, proto.FloatData.Count, n, "float_data");
                 var f = new float[n];
                 if (raw is not null)
                 {
-                    CheckRaw(what, raw, n, 4);
                     for (int i = 0; i < n; i++) f[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(4 * i));
                 }
                 else
@@ -80,10 +80,10 @@ public static class TensorProtoReader
             }
             case OnnxDataType.Double:
             {
+                if (raw is not null) CheckRaw(what, raw, n, 8); else CheckTyped(what, proto.DoubleData.Count, n, "double_data");
                 var f = new float[n];
                 if (raw is not null)
                 {
-                    CheckRaw(what, raw, n, 8);
                     for (int i = 0; i < n; i++) f[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(raw.AsSpan(8 * i));
                 }
                 else
@@ -96,11 +96,13 @@ public static class TensorProtoReader
             case OnnxDataType.Int64:
             case OnnxDataType.Int32:
             {
-                var l = new long[n];
                 int size = type == OnnxDataType.Int64 ? 8 : 4;
+                if (raw is not null) CheckRaw(what, raw, n, size);
+                else if (type == OnnxDataType.Int64) CheckTyped(what, proto.Int64Data.Count, n, "int64_data");
+                else CheckTyped(what, proto.Int32Data.Count, n, "int32_data");
+                var l = new long[n];
                 if (raw is not null)
                 {
-                    CheckRaw(what, raw, n, size);
                     for (int i = 0; i < n; i++)
                         l[i] = size == 8 ? BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(8 * i)) : BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(4 * i));
                 }

@@ -177,3 +177,71 @@ public sealed class LoaderFeatureTests
         Assert.Contains("supported: yes", r.ToText());
     }
 }
+
+public sealed class ShapeRuleTests
+{
+    [Theory]
+    [InlineData("[3,4,5]", "[5]", "[3,4,5]")]
+    [InlineData("[3,1,5]", "[4,1]", "[3,4,5]")]
+    [InlineData("[N,10]", "[1,10]", "[N,10]")]
+    [InlineData("[]", "[2,3]", "[2,3]")]
+    public void Broadcast(string a, string b, string want)
+        => Assert.Equal(want, OnnxShape.Broadcast(Parse(a), Parse(b)).ToString());
+
+    [Fact]
+    public void BroadcastMismatchThrows()
+        => Assert.Throws<OnnxFormatException>(() => OnnxShape.Broadcast(Parse("[3,4]"), Parse("[5]")));
+
+    private static OnnxShape Parse(string s) => new(s.Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries)
+        .Select(d => long.TryParse(d, out long v) ? OnnxDim.Known(v) : OnnxDim.Symbolic(d)));
+
+    [Fact]
+    public void MatMulShapes()
+    {
+        var b = new ModelBuilder().Input("x", 2, 1, 3, 4).Output("y").Init("B", [5, 4, 6], new float[120]).Init("v", [6], new float[6]);
+        b.Node("MatMul", "/MatMul", ["x", "B"], ["m"]);
+        b.Node("MatMul", "/MatMul_1", ["m", "v"], ["y"]);
+        var g = b.Load().Graph;
+        Assert.Equal("[2,5,3,6]", g.ShapeOf("m").ToString());
+        Assert.Equal("[2,5,3]", g.ShapeOf("y").ToString());
+    }
+
+    [Fact]
+    public void GemmTransposesAndBias()
+    {
+        var b = new ModelBuilder().Input("x", 4, 3).Output("y").Init("B", [5, 4], new float[20]).Init("C", [1, 5], new float[5]);
+        b.Node("Gemm", "/Gemm", ["x", "B", "C"], ["y"]).Tap(n => { n.Attribute.Add(ModelBuilder.Int("transA", 1)); n.Attribute.Add(ModelBuilder.Int("transB", 1)); });
+        Assert.Equal("[3,5]", b.Load().Graph.ShapeOf("y").ToString());
+        var bad = new ModelBuilder().Input("x", 4, 3).Output("y").Init("B", [5, 4], new float[20]).Init("C", [3, 4], new float[12]);
+        bad.Node("Gemm", "/Gemm", ["x", "B", "C"], ["y"]).Tap(n => { n.Attribute.Add(ModelBuilder.Int("transA", 1)); n.Attribute.Add(ModelBuilder.Int("transB", 1)); });
+        Assert.Contains("bias C [3,4] does not broadcast to the output [3,5]", Assert.Throws<OnnxFormatException>(() => bad.Load()).Message);
+    }
+
+    [Fact]
+    public void SoftmaxBeforeOpset13NeedsLastAxis()
+    {
+        var ok = new ModelBuilder(12).Input("x", 2, 5).Output("y");
+        ok.Node("Softmax", "/Softmax", ["x"], ["y"]);
+        Assert.Equal("[2,5]", ok.Load().Graph.ShapeOf("y").ToString());
+        var bad = new ModelBuilder(12).Input("x", 2, 5, 3).Output("y");
+        bad.Node("Softmax", "/Softmax", ["x"], ["y"]);
+        Assert.Contains("opset < 13 semantics", Assert.Throws<UnsupportedOnnxException>(() => bad.Load()).Message);
+    }
+
+    [Fact]
+    public void TransposeConcatFlattenClipBatchNorm()
+    {
+        var b = new ModelBuilder().Input("x", 1, 2, 3, 4).Output("y")
+            .Init("k", [1, 2, 3, 1], new float[6]).Init("lo", [], [0f]).Init("hi", [], [6f])
+            .Init("s", [2], [1, 1]).Init("bb", [2], [0, 0]).Init("mu", [2], [0, 0]).Init("var", [2], [1, 1]);
+        b.Node("BatchNormalization", "/bn", ["x", "s", "bb", "mu", "var"], ["n"]);
+        b.Node("Clip", "/Clip", ["n", "lo", "hi"], ["c"]);
+        b.Node("Transpose", "/T", ["c"], ["t"]).Attribute.Add(ModelBuilder.Ints("perm", 0, 3, 1, 2));
+        b.Node("Concat", "/Cat", ["x", "k"], ["cat"]).Attribute.Add(ModelBuilder.Int("axis", -1));
+        b.Node("Flatten", "/F", ["cat"], ["y"]).Attribute.Add(ModelBuilder.Int("axis", 2));
+        var g = b.Load().Graph;
+        Assert.Equal("[1,4,2,3]", g.ShapeOf("t").ToString());
+        Assert.Equal("[1,2,3,5]", g.ShapeOf("cat").ToString());
+        Assert.Equal("[2,15]", g.ShapeOf("y").ToString());
+    }
+}
