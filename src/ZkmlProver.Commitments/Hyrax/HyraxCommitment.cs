@@ -124,6 +124,7 @@ public sealed class HyraxCommitment
             var row = RowSlice(values, i, cols);
             rows[i] = key.CommitSmall(row.Span, blinds[i]);
         });
+        Point.BatchNormalize(rows); // affine rows: cheap to encode, absorb and reuse as MSM inputs
         opening = new HyraxOpening(shape, blinds);
         return new HyraxCommitment(shape, rows);
     }
@@ -141,6 +142,7 @@ public sealed class HyraxCommitment
             var row = RowSlice(values, i, cols);
             rows[i] = key.Commit(row.Span, blinds[i]);
         });
+        Point.BatchNormalize(rows);
         opening = new HyraxOpening(shape, blinds);
         return new HyraxCommitment(shape, rows);
     }

@@ -183,7 +183,7 @@ public sealed class HyraxEvaluationProof
             FieldVectors.ScaledAdd(a, gamma[k], c.Claim.ColumnWeights);
             blind += gamma[k] * c.Blind;
         }
-        var inner = LogDotProductProof.ProveCore(transcript, commitment.Key, u, a, blind, rng);
+        var inner = LogDotProductProof.ProveCore(transcript, commitment.Key, u, a, cols, blind, rng);
         return new HyraxEvaluationProof(inner);
     }
 
@@ -269,25 +269,67 @@ public sealed class HyraxEvaluationProof
         }
     }
 
+    /// <summary>Small-integer path: Σ_i L_i·m_ij accumulated exactly as integers (L_i's canonical
+    /// 256-bit value times |m_ij| &lt; 2^64, summed into 384-bit accumulators, one for positive and
+    /// one for negative m), reduced mod n once per column: about four 64-bit multiplications per
+    /// entry instead of two Montgomery products. Bound: ≤ 2^15 rows × 2^320 &lt; 2^384.</summary>
     private static void CombineSmall(ReadOnlySpan<long> v, Fr[] l, Fr[] u, int cols, int rows, int j0, int j1)
     {
-        var acc = u.AsSpan(j0, j1 - j0);
-        acc.Clear();
+        int w = j1 - j0;
+        var acc = new ulong[12 * w]; // per column: positive[6], negative[6]
         for (int i = 0; i < rows; i++)
         {
             long start = (long)i * cols + j0;
             if (start >= v.Length) break;
-            var row = v.Slice((int)start, (int)Math.Min(j1 - j0, v.Length - start));
-            var li = l[i];
+            var row = v.Slice((int)start, (int)Math.Min(w, v.Length - start));
+            l[i].ToCanonicalLimbs(out var l0, out var l1, out var l2, out var l3);
+            if ((l0 | l1 | l2 | l3) == 0) continue;
             for (int j = 0; j < row.Length; j++)
             {
                 long m = row[j];
                 if (m == 0) continue;
-                var mf = Fr.FromInt64(m);
-                Fr.Mul(in mf, in li, out var p);
-                Fr.Add(in acc[j], in p, out acc[j]);
+                ulong mag = m < 0 ? unchecked(0UL - (ulong)m) : (ulong)m;
+                ulong h0 = Math.BigMul(l0, mag, out ulong p0);
+                ulong h1 = Math.BigMul(l1, mag, out ulong t1);
+                ulong h2 = Math.BigMul(l2, mag, out ulong t2);
+                ulong h3 = Math.BigMul(l3, mag, out ulong t3);
+                ulong p1 = t1 + h0; ulong c = p1 < t1 ? 1UL : 0UL;
+                h1 += c; ulong p2 = t2 + h1; c = p2 < t2 ? 1UL : 0UL;
+                h2 += c; ulong p3 = t3 + h2; c = p3 < t3 ? 1UL : 0UL;
+                ulong p4 = h3 + c;
+                int o = 12 * j + (m < 0 ? 6 : 0);
+                ulong a = acc[o] + p0; c = a < p0 ? 1UL : 0UL; acc[o] = a;
+                Add(ref acc[o + 1], p1, ref c);
+                Add(ref acc[o + 2], p2, ref c);
+                Add(ref acc[o + 3], p3, ref c);
+                Add(ref acc[o + 4], p4, ref c);
+                acc[o + 5] += c;
             }
         }
+        for (int j = 0; j < w; j++)
+        {
+            int o = 12 * j;
+            u[j0 + j] = FromWide(acc.AsSpan(o, 6)) - FromWide(acc.AsSpan(o + 6, 6));
+        }
+
+        static void Add(ref ulong x, ulong y, ref ulong carry)
+        {
+            ulong s = x + y;
+            ulong c1 = s < x ? 1UL : 0UL;
+            ulong r = s + carry;
+            carry = c1 | (r < s ? 1UL : 0UL);
+            x = r;
+        }
+    }
+
+    private static readonly Fr TwoTo256 = Fr.FromBigInteger(System.Numerics.BigInteger.Pow(2, 256));
+
+    /// <summary>A 384-bit little-endian integer mod n.</summary>
+    private static Fr FromWide(ReadOnlySpan<ulong> a)
+    {
+        var lo = Fr.FromCanonicalLimbs(a[0], a[1], a[2], a[3]);
+        if ((a[4] | a[5]) == 0) return lo;
+        return lo + Fr.FromCanonicalLimbs(a[4], a[5], 0, 0) * TwoTo256;
     }
 
     private static void CombineField(ReadOnlySpan<Fr> v, Fr[] l, Fr[] u, int cols, int rows, int j0, int j1)

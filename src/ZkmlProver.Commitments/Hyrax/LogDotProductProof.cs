@@ -119,7 +119,7 @@ public sealed class LogDotProductProof
         try
         {
             x.CopyTo(xs); a.CopyTo(al);
-            return ProveCore(transcript, key, xs.AsSpan(0, n), al.AsSpan(0, n), rx + ry, rng);
+            return ProveCore(transcript, key, xs, al, n, rx + ry, rng);
         }
         finally
         {
@@ -149,36 +149,78 @@ public sealed class LogDotProductProof
 
     // ───────────────────────────── prover core ─────────────────────────────
 
-    /// <summary>The reduction and final step; absorbs only the proof's messages. <paramref name="x"/>
-    /// and <paramref name="a"/> are scratch (overwritten). <paramref name="blind"/> is the blind of
-    /// Γ = ⟨x, G⟩ + ⟨a, x⟩·G + blind·H.</summary>
-    internal static LogDotProductProof ProveCore(FsTranscript t, PedersenKey key, Span<Fr> x, Span<Fr> a, Fr blind, Random? rng)
+    /// <summary>How the prover obtains ⟨x̃_lo, G̃_hi⟩ and ⟨x̃_hi, G̃_lo⟩ each round (same messages).</summary>
+    internal enum GeneratorStrategy
     {
-        int n = x.Length;
+        /// <summary>Fold the generators each round (G̃ ← G̃_lo + u²·G̃_hi: one scalar multiplication per
+        /// pair, N − 1 in all) and run two MSMs of the current half length.</summary>
+        Fold,
+        /// <summary>Never fold: each round is two MSMs of N/2 over the original generators with scalars
+        /// w̃_h·x̃[m] (w̃ the products of the u_j² over the bits already folded), plus one final MSM of N.</summary>
+        Original,
+    }
+
+    /// <summary>The reduction and final step; absorbs only the proof's messages. The first
+    /// <paramref name="n"/> entries of <paramref name="x"/> and <paramref name="a"/> are scratch
+    /// (overwritten). <paramref name="blind"/> is the blind of Γ = ⟨x, G⟩ + ⟨a, x⟩·G + blind·H.</summary>
+    internal static LogDotProductProof ProveCore(FsTranscript t, PedersenKey key, Fr[] x, Fr[] a, int n, Fr blind, Random? rng,
+        GeneratorStrategy strategy = GeneratorStrategy.Fold)
+    {
         int k = RoundsFor(n);
-        var gs = key.Gs[..n];
+        int full = n;
+        if (key.Size < n) throw new ArgumentException($"key has {key.Size} generators, need {n}");
         var ls = new Point[k];
         var rs = new Point[k];
-        // Folded generators G̃ (allocated once; round 1 reads the key's generators directly).
-        // Folded generators G̃, folded in place (one copy of the key's generators up front).
-        var folded = ArrayPool<Point>.Shared.Rent(n);
-        gs.CopyTo(folded);
+        bool fold = strategy == GeneratorStrategy.Fold;
+        // Fold: G̃ folded in place in `gens` (a copy of the key's generators).
+        // Original: `gens` = the key's generators, `w` = w̃ over the folded prefix bits, gathered
+        // points/scalars for each round's two MSMs in `bufP`/`bufS` (halves for L and R).
+        var gens = ArrayPool<Point>.Shared.Rent(n);
+        key.Gs[..n].CopyTo(gens);
+        var w = fold ? null : ArrayPool<Fr>.Shared.Rent(n);
+        var bufP = fold ? null : ArrayPool<Point>.Shared.Rent(n);
+        var bufS = fold ? null : ArrayPool<Fr>.Shared.Rent(n);
+        if (w is not null) w[0] = Fr.One;
+        int prefixes = 1; // 2^j: number of folded-bit prefixes h
         Fr pi = Fr.One; // Π u_j: x = π·x̃, a = π⁻¹·ã, G = π⁻¹·G̃
         try
         {
             for (int j = 0; j < k; j++)
             {
                 int half = n >> 1;
-                ReadOnlySpan<Point> cur = folded.AsSpan(0, n);
-                var xlo = x[..half]; var xhi = x[half..n];
-                var alo = a[..half]; var ahi = a[half..n];
                 // ⟨x_lo, a_hi⟩ = ⟨π·x̃_lo, π⁻¹·ã_hi⟩ = ⟨x̃_lo, ã_hi⟩, and likewise for L, R: no rescaling.
-                var cL = FieldVectors.InnerProduct(xlo, ahi);
-                var cR = FieldVectors.InnerProduct(xhi, alo);
+                var cL = FieldVectors.InnerProduct(x.AsSpan(0, half), a.AsSpan(half, half));
+                var cR = FieldVectors.InnerProduct(x.AsSpan(half, half), a.AsSpan(0, half));
                 var lBlind = HyraxMath.NextRandom(rng);
                 var rBlind = HyraxMath.NextRandom(rng);
-                var lPt = Msm.Compute(cur[half..n], xlo) + cL * key.G + lBlind * key.H;
-                var rPt = Msm.Compute(cur[..half], xhi) + cR * key.G + rBlind * key.H;
+                Point lMsm = default, rMsm = default;
+                if (fold)
+                {
+                    Parallel.Invoke(
+                        () => lMsm = Msm.Compute(gens.AsSpan(half, half), x.AsSpan(0, half)),
+                        () => rMsm = Msm.Compute(gens.AsSpan(0, half), x.AsSpan(half, half)));
+                }
+                else
+                {
+                    int m = full / 2; // terms per MSM
+                    for (int h = 0; h < prefixes; h++)
+                    {
+                        int baseIdx = h * n, o = h * half;
+                        Array.Copy(gens, baseIdx + half, bufP!, o, half);      // L: bit = 1 half
+                        Array.Copy(gens, baseIdx, bufP!, m + o, half);         // R: bit = 0 half
+                        var wh = w![h];
+                        for (int i = 0; i < half; i++)
+                        {
+                            Fr.Mul(in wh, in x[i], out bufS![o + i]);
+                            Fr.Mul(in wh, in x[half + i], out bufS[m + o + i]);
+                        }
+                    }
+                    Parallel.Invoke(
+                        () => lMsm = Msm.Compute(bufP.AsSpan(0, m), bufS.AsSpan(0, m)),
+                        () => rMsm = Msm.Compute(bufP.AsSpan(m, m), bufS.AsSpan(m, m)));
+                }
+                var lPt = (lMsm + cL * key.G + lBlind * key.H).Normalize();
+                var rPt = (rMsm + cR * key.G + rBlind * key.H).Normalize();
                 ls[j] = lPt; rs[j] = rPt;
                 t.AppendPoint(Lbl + "L", lPt);
                 t.AppendPoint(Lbl + "R", rPt);
@@ -190,12 +232,18 @@ public sealed class LogDotProductProof
                 // x̃ ← x̃_lo + u⁻²·x̃_hi ; ã ← ã_lo + u²·ã_hi ; G̃ ← G̃_lo + u²·G̃_hi.
                 for (int i = 0; i < half; i++)
                 {
-                    Fr.Mul(in xhi[i], in u2Inv, out var tx);
-                    Fr.Add(in xlo[i], in tx, out xlo[i]);
-                    Fr.Mul(in ahi[i], in u2, out var ta);
-                    Fr.Add(in alo[i], in ta, out alo[i]);
+                    Fr.Mul(in x[half + i], in u2Inv, out var tx);
+                    Fr.Add(in x[i], in tx, out x[i]);
+                    Fr.Mul(in a[half + i], in u2, out var ta);
+                    Fr.Add(in a[i], in ta, out a[i]);
                 }
-                FoldGenerators(folded, half, u2);
+                if (fold) FoldGenerators(gens, half, u2);
+                else
+                {
+                    // w̃ gains the next bit (MSB-first): w̃'[2h] = w̃_h, w̃'[2h + 1] = w̃_h·u².
+                    for (int h = prefixes - 1; h >= 0; h--) { var wh = w![h]; w[2 * h] = wh; Fr.Mul(in wh, in u2, out w[2 * h + 1]); }
+                    prefixes *= 2;
+                }
                 blind = blind + u2 * lBlind + u2Inv * rBlind;
                 pi *= u;
                 n = half;
@@ -207,8 +255,17 @@ public sealed class LogDotProductProof
             var d = HyraxMath.NextRandom(rng);
             var rDelta = HyraxMath.NextRandom(rng);
             var rBeta = HyraxMath.NextRandom(rng);
-            var delta = (d * piInv) * folded[0] + rDelta * key.H;
-            var beta = d * key.G + rBeta * key.H;
+            var dScaled = d * piInv;
+            Point gTilde0;
+            if (fold || k == 0) gTilde0 = dScaled * gens[0];
+            else
+            {
+                // G̃₀ = Σ_h w̃_h·G_h over all N original generators.
+                FieldVectors.Scale(w.AsSpan(0, full), dScaled);
+                gTilde0 = Msm.Compute(gens.AsSpan(0, full), w.AsSpan(0, full));
+            }
+            var delta = (gTilde0 + rDelta * key.H).Normalize();
+            var beta = (d * key.G + rBeta * key.H).Normalize();
             t.AppendPoint(Lbl + "delta", delta);
             t.AppendPoint(Lbl + "beta", beta);
             var c = t.ChallengeScalar(Lbl + "c");
@@ -218,14 +275,17 @@ public sealed class LogDotProductProof
         }
         finally
         {
-            ArrayPool<Point>.Shared.Return(folded, clearArray: true);
+            ArrayPool<Point>.Shared.Return(gens, clearArray: true);
+            if (w is not null) ArrayPool<Fr>.Shared.Return(w);
+            if (bufP is not null) ArrayPool<Point>.Shared.Return(bufP, clearArray: true);
+            if (bufS is not null) ArrayPool<Fr>.Shared.Return(bufS);
         }
     }
 
     /// <summary>In place: g[i] ← g[i] + s·g[half + i] for i &lt; half (iterations are independent).</summary>
     private static void FoldGenerators(Point[] g, int half, Fr s)
     {
-        const int Chunk = 32;
+        const int Chunk = 16;
         if (half < 2 * Chunk)
         {
             for (int i = 0; i < half; i++) g[i] = g[i] + s * g[half + i];

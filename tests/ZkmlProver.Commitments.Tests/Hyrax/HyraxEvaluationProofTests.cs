@@ -87,6 +87,34 @@ public class HyraxEvaluationProofTests
         Assert.Equal(Bytes(p1), Bytes(p2));
     }
 
+    /// <summary>The small-integer row combination (exact 384-bit accumulation) against the field path,
+    /// at the extremes of long and with sparse rows.</summary>
+    [Fact]
+    public void SmallRowCombinationMatchesFieldArithmetic()
+    {
+        var rng = new Random(31);
+        var shape = new HyraxShape(9); // 16 rows × 32 columns
+        var v = new long[shape.Length - 7];
+        for (int i = 0; i < v.Length; i++)
+            v[i] = (i % 5) switch { 0 => long.MinValue, 1 => long.MaxValue, 2 => 0, 3 => -1, _ => rng.NextInt64(long.MinValue, long.MaxValue) };
+        var rowW = RandomVector(rng, shape.Rows);
+        rowW[3] = Fr.Zero;
+        rowW[4] = -Fr.One; // canonical value n − 1: the largest 256-bit multiplicand
+        var u1 = new Fr[shape.Cols];
+        var u2 = new Fr[shape.Cols];
+        HyraxEvaluationProof.RowCombination(v, shape, rowW, u1);
+        HyraxEvaluationProof.RowCombination(ToFr(v), shape, rowW, u2);
+        Assert.Equal(u2, u1);
+        // And against the definition.
+        for (int j = 0; j < shape.Cols; j++)
+        {
+            var acc = Fr.Zero;
+            for (int i = 0; i < shape.Rows; i++)
+                if (i * shape.Cols + j < v.Length) acc += rowW[i] * Fr.FromInt64(v[i * shape.Cols + j]);
+            Assert.Equal(acc, u1[j]);
+        }
+    }
+
     [Fact]
     public void ProverRefusesAFalseClaim()
     {

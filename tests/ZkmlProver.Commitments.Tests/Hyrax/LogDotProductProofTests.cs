@@ -45,6 +45,26 @@ public class LogDotProductProofTests
         Assert.True(v.Accepted, v.ToString());
     }
 
+    /// <summary>The two prover strategies (fold the generators / MSMs over the original ones) send
+    /// exactly the same messages.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(16)]
+    [InlineData(64)]
+    public void GeneratorStrategiesGiveIdenticalProofs(int n)
+    {
+        var s = MakeInstance(n, 21);
+        byte[] Run(LogDotProductProof.GeneratorStrategy strategy)
+        {
+            var p = LogDotProductProof.ProveCore(new FsTranscript("test"), s.Key, (Fr[])s.X.Clone(), (Fr[])s.A.Clone(), n, s.Rx + s.Ry, new Random(3), strategy);
+            var w = new ProofWriter();
+            p.Write(w);
+            return w.ToArray();
+        }
+        Assert.Equal(Run(LogDotProductProof.GeneratorStrategy.Fold), Run(LogDotProductProof.GeneratorStrategy.Original));
+    }
+
     [Fact]
     public void ProverAndVerifierTranscriptsMatch()
     {
