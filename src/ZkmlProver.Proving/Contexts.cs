@@ -1,0 +1,95 @@
+using ZkmlProver.Commitments.Hyrax;
+using ZkmlProver.Circuit;
+using ZkmlProver.Field;
+
+namespace ZkmlProver.Proving;
+
+/// <summary>State shared by the steps on one side of the protocol: the plan, the pending claim on
+/// each implied tensor (one per tensor: claims flow backwards through a chain), and the committed
+/// tensors whose claims are opened at the end.</summary>
+public abstract class ContextBase(InferencePlan plan, bool privateInput)
+{
+    private readonly Dictionary<string, EvalClaim> _pending = new(StringComparer.Ordinal);
+
+    public InferencePlan Plan { get; } = plan;
+    public bool PrivateInput { get; } = privateInput;
+    public Dictionary<string, CommittedTensor> Weights { get; } = new(StringComparer.Ordinal);
+    public CommittedTensor? Input { get; set; }
+
+    public CommittedTensor Weight(string name) => Weights[name];
+
+    public bool IsPublicInput(string tensor) => !PrivateInput && Plan.Source(tensor) == Plan.Circuit.Input;
+
+    /// <summary>Records the claim on an implied tensor (through reshapes, on their source).</summary>
+    public void Claim(string tensor, EvalClaim claim)
+    {
+        var source = Plan.Source(tensor);
+        if (source == Plan.Circuit.Input)
+        {
+            if (!PrivateInput) throw new InvalidOperationException("a claim on the public input must be checked in place");
+            Input!.AddPointClaim(claim);
+            return;
+        }
+        if (!_pending.TryAdd(source, claim))
+            throw new NotSupportedException($"tensor '{source}' is read by more than one layer; the prover supports chains of layers only");
+    }
+
+    /// <summary>Takes the claim on a layer's output; every layer's output must be claimed by then.</summary>
+    public EvalClaim TakeClaim(Layer layer)
+    {
+        if (!_pending.Remove(Plan.Source(layer.Output), out var c))
+            throw new NotSupportedException($"layer '{layer.Name}': its output '{layer.Output}' is not used by any later layer or output");
+        return c;
+    }
+
+    public int PendingCount => _pending.Count;
+}
+
+/// <summary>The prover's context: also holds the witness and the weights.</summary>
+public sealed class ProverContext(InferencePlan plan, bool privateInput, ProverSession session, Witness witness, WeightSet weights)
+    : ContextBase(plan, privateInput)
+{
+    private readonly Dictionary<string, Fr[]> _tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long[]> _longTables = new(StringComparer.Ordinal);
+
+    public ProverSession Session { get; } = session;
+    public Witness Witness { get; } = witness;
+    public new WeightSet Weights { get; } = weights;
+    public Dictionary<string, CommittedTensor> WeightCommitments => base.Weights;
+    public new CommittedTensor Weight(string name) => base.Weights[name];
+
+    /// <summary>The padded integer table of an input/activation (of its reshape source).</summary>
+    public long[] LongTable(string tensor)
+    {
+        var source = Plan.Source(tensor);
+        if (!_longTables.TryGetValue(source, out var t))
+            _longTables[source] = t = Plan.Layout(source).ToLongTable(Witness[source]);
+        return t;
+    }
+
+    /// <summary>A fresh copy of the padded field table (sum-checks fold their tables in place).</summary>
+    public Fr[] Table(string tensor)
+    {
+        var source = Plan.Source(tensor);
+        if (!_tables.TryGetValue(source, out var t))
+        {
+            var lt = LongTable(source);
+            t = new Fr[lt.Length];
+            for (int i = 0; i < lt.Length; i++) if (lt[i] != 0) t[i] = Fr.FromInt64(lt[i]);
+            _tables[source] = t;
+        }
+        return (Fr[])t.Clone();
+    }
+}
+
+/// <summary>The verifier's context: also holds the public input table.</summary>
+public sealed class VerifierContext(InferencePlan plan, bool privateInput, VerifierSession session, long[]? publicInput)
+    : ContextBase(plan, privateInput)
+{
+    private Fr[]? _inputTable;
+
+    public VerifierSession Session { get; } = session;
+
+    public Fr[] PublicInputTable()
+        => _inputTable ??= Plan.Layout(Plan.Circuit.Input).ToTable(publicInput ?? throw new InvalidOperationException("no public input"));
+}

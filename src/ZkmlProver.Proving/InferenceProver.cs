@@ -1,0 +1,116 @@
+using ZkmlProver.Commitments.Hyrax;
+using ZkmlProver.Circuit;
+using ZkmlProver.Field;
+using ZkmlProver.Polynomials;
+using ZkmlProver.Proving.Steps;
+
+namespace ZkmlProver.Proving;
+
+/// <summary>
+/// Proves that the committed model, run on a batch of inputs, produced the outputs (docs/PROVING.md).
+/// One proof covers the whole batch.
+/// </summary>
+public static class InferenceProver
+{
+    public const string TranscriptName = "zkml-inference";
+
+    /// <param name="input">B × input size values, batch-major, at the input's scale.</param>
+    /// <param name="rng">null for real proofs (CSPRNG); a seeded source for reproducible tests.</param>
+    /// <exception cref="CircuitRangeException">A value leaves its declared range (names layer and remedy).</exception>
+    /// <exception cref="NotSupportedException">The circuit uses a layer the prover does not support.</exception>
+    public static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
+        long[] input, int batch, bool privateInput = false, Random? rng = null, Action<string>? progress = null)
+    {
+        if (circuit.Digest is null) circuit = circuit.WithDigest();
+        if (commitment.CircuitDigest != circuit.Digest || key.CircuitDigest != circuit.Digest)
+            throw new ArgumentException("the model commitment or key belongs to a different circuit");
+        var plan = new InferencePlan(circuit, batch);
+        progress?.Invoke("evaluating the circuit");
+        var witness = ReferenceEvaluator.Evaluate(circuit, weights, input, batch);
+        var statement = new InferenceProof
+        {
+            CircuitDigest = circuit.Digest!, CommitmentDigest = commitment.Digest, Batch = batch, PrivateInput = privateInput,
+            PublicInput = privateInput ? null : input,
+            Outputs = circuit.Outputs.Select(o => (o, witness[o])).ToList(), Body = [],
+        };
+        var transcript = new ZkmlProver.Transcript.Transcript(TranscriptName);
+        statement.BindStatement(transcript);
+        var s = new ProverSession(transcript, rng);
+        var ctx = new ProverContext(plan, privateInput, s, witness, weights);
+
+        foreach (var (name, layout) in plan.WeightLayouts)
+            ctx.WeightCommitments[name] = new CommittedTensor(name, commitment.Tensors[name], key.Openings[name], layout.ToLongTable(weights[name]));
+
+        if (privateInput)
+        {
+            var layout = plan.Layout(circuit.Input);
+            var table = layout.ToLongTable(input);
+            var c = HyraxCommitment.Commit(table, new HyraxShape(layout.NumVars), out var opening, rng);
+            Send(s, c, "input");
+            ctx.Input = new CommittedTensor("input", c, opening, table);
+        }
+
+        progress?.Invoke("committing the witness");
+        var bitsTables = new Dictionary<BitsTensor, long[]>();
+        foreach (var (layerName, bits) in plan.Bits)
+        {
+            var layer = (RescaleLayer)circuit.Layers.First(l => l.Name == layerName);
+            var table = bits.BuildTable(ctx.LongTable(layer.Input), ValidMask(bits.Layout), layer.Name,
+                $"widen the range (Bits) of '{layer.Output}' or lower the scale of '{layer.Input}'");
+            var c = HyraxCommitment.Commit(table, new HyraxShape(bits.NumVars), out var opening, rng);
+            Send(s, c, bits.Name);
+            bits.Committed = new CommittedTensor(bits.Name, c, opening, table);
+            bitsTables[bits] = table;
+        }
+
+        foreach (var (name, values) in statement.Outputs)
+        {
+            var layout = plan.Layout(name);
+            var r = s.Challenges($"output/{name}", layout.NumVars);
+            ctx.Claim(name, EvalClaim.Public(r, Mle.Evaluate(layout.ToTable(values), r)));
+        }
+
+        progress?.Invoke("proving the layers");
+        for (int i = circuit.Layers.Length - 1; i >= 0; i--)
+        {
+            var layer = circuit.Layers[i];
+            if (layer is FlattenLayer or ReshapeLayer) continue;
+            var claim = ctx.TakeClaim(layer);
+            switch (layer)
+            {
+                case DenseLayer d: DenseStep.Prove(ctx, d, claim); break;
+                case RescaleLayer r: RescaleStep.Prove(ctx, r, claim); break;
+                case ReluLayer r: ReluStep.Prove(ctx, r, claim); break;
+                default: throw new NotSupportedException($"layer '{layer.Name}' ({layer.Op}) is not supported by the prover");
+            }
+        }
+        if (ctx.PendingCount != 0) throw new InvalidOperationException("internal error: claims left after the last layer");
+
+        progress?.Invoke("range checks");
+        foreach (var bits in plan.Bits.Values) bits.ProveBooleanity(s, bitsTables[bits]);
+
+        progress?.Invoke("opening commitments");
+        foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].ProveOpenings(s);
+        foreach (var bits in plan.Bits.Values) bits.Committed!.ProveOpenings(s);
+        ctx.Input?.ProveOpenings(s);
+
+        return new InferenceProof
+        {
+            CircuitDigest = statement.CircuitDigest, CommitmentDigest = statement.CommitmentDigest, Batch = batch,
+            PrivateInput = privateInput, PublicInput = statement.PublicInput, Outputs = statement.Outputs, Body = s.Writer.ToArray(),
+        };
+    }
+
+    private static void Send(ProverSession s, HyraxCommitment c, string label)
+    {
+        c.Write(s.Writer);
+        c.AppendTo(s.Transcript, label);
+    }
+
+    internal static bool[] ValidMask(TensorLayout layout)
+    {
+        var mask = new bool[layout.PaddedSize];
+        for (long i = 0; i < layout.Count; i++) mask[layout.PaddedIndex(i)] = true;
+        return mask;
+    }
+}

@@ -1,0 +1,95 @@
+using ZkmlProver.Commitments.Hyrax;
+using ZkmlProver.Circuit;
+using ZkmlProver.Polynomials;
+using ZkmlProver.Proving.Steps;
+using ZkmlProver.Transcript;
+
+namespace ZkmlProver.Proving;
+
+/// <summary>The verifier's answer: the verdict and, when accepted, the proven statement.</summary>
+public sealed record VerificationResult(Verdict Verdict, InferenceProof? Proof)
+{
+    public bool Accepted => Verdict.Accepted;
+}
+
+/// <summary>
+/// Verifies a proof of inference with the circuit and the model commitment only — this project
+/// cannot reach a weights file or the quantizer (project references). Never throws on proof bytes.
+/// </summary>
+public static class InferenceVerifier
+{
+    public static VerificationResult Verify(Circuit.Circuit circuit, ModelCommitment commitment, byte[] proofBytes)
+    {
+        InferenceProof? proof = null;
+        try
+        {
+            if (circuit.Digest is null) return Reject("the circuit has no digest");
+            if (commitment.CircuitDigest != circuit.Digest) return Reject($"the model commitment is for circuit {commitment.CircuitDigest}, not {circuit.Digest}");
+            if (!InferenceProof.TryDecode(proofBytes, circuit, out proof, out var error)) return Reject(error!);
+            if (!proof!.CommitmentDigest.AsSpan().SequenceEqual(commitment.Digest))
+                return Reject("the proof is bound to a different model commitment");
+            Run(circuit, commitment, proof);
+            return new VerificationResult(Verdict.Accept, proof);
+        }
+        catch (ProofRejectedException e) { return Reject(e.Message); }
+        catch (NotSupportedException e) { return Reject(e.Message); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            return Reject($"malformed proof: {e.Message}");
+        }
+
+        VerificationResult Reject(string reason) => new(Verdict.Reject(reason), null);
+    }
+
+    private static void Run(Circuit.Circuit circuit, ModelCommitment commitment, InferenceProof proof)
+    {
+        var plan = new InferencePlan(circuit, proof.Batch);
+        var transcript = new ZkmlProver.Transcript.Transcript(InferenceProver.TranscriptName);
+        proof.BindStatement(transcript);
+        var v = new VerifierSession(transcript, new ProofReader(proof.Body));
+        var ctx = new VerifierContext(plan, proof.PrivateInput, v, proof.PublicInput);
+
+        foreach (var name in plan.WeightLayouts.Keys)
+            ctx.Weights[name] = new CommittedTensor(name, commitment.Tensors[name]);
+
+        if (proof.PrivateInput)
+            ctx.Input = new CommittedTensor("input", Receive(v, new HyraxShape(plan.Layout(circuit.Input).NumVars), "input"));
+        foreach (var bits in plan.Bits.Values)
+            bits.Committed = new CommittedTensor(bits.Name, Receive(v, new HyraxShape(bits.NumVars), bits.Name));
+
+        foreach (var (name, values) in proof.Outputs)
+        {
+            var layout = plan.Layout(name);
+            var r = v.Challenges($"output/{name}", layout.NumVars);
+            ctx.Claim(name, EvalClaim.Public(r, Mle.Evaluate(layout.ToTable(values), r)));
+        }
+
+        for (int i = circuit.Layers.Length - 1; i >= 0; i--)
+        {
+            var layer = circuit.Layers[i];
+            if (layer is FlattenLayer or ReshapeLayer) continue;
+            var claim = ctx.TakeClaim(layer);
+            switch (layer)
+            {
+                case DenseLayer d: DenseStep.Verify(ctx, d, claim); break;
+                case RescaleLayer r: RescaleStep.Verify(ctx, r, claim); break;
+                case ReluLayer r: ReluStep.Verify(ctx, r, claim); break;
+                default: VerifierSession.Fail($"layer '{layer.Name}' ({layer.Op}) is not supported");break;
+            }
+        }
+
+        foreach (var bits in plan.Bits.Values) bits.VerifyBooleanity(v);
+
+        foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.Weights[name].VerifyOpenings(v);
+        foreach (var bits in plan.Bits.Values) bits.Committed!.VerifyOpenings(v);
+        ctx.Input?.VerifyOpenings(v);
+        if (!v.Reader.ExpectEnd()) VerifierSession.Fail(v.Reader.Error!);
+    }
+
+    private static HyraxCommitment Receive(VerifierSession v, HyraxShape shape, string label)
+    {
+        var c = v.Read<HyraxCommitment>($"commitment '{label}'", (r, out hc) => HyraxCommitment.TryRead(r, shape, out hc));
+        c.AppendTo(v.Transcript, label);
+        return c;
+    }
+}

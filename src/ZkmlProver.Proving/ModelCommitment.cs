@@ -1,0 +1,169 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using ZkmlProver.Commitments.Hyrax;
+using ZkmlProver.Circuit;
+using ZkmlProver.Transcript;
+
+namespace ZkmlProver.Proving;
+
+/// <summary>
+/// The public model commitment: the circuit digest and a hiding Hyrax commitment to every weight
+/// tensor (in the layout of <see cref="WeightLayouts"/>). Published once by the model owner.
+/// </summary>
+/// <remarks>
+/// Binary format (big-endian counts): magic "ZKMLC1\0\0", format version (u32 = 1), circuit digest
+/// (32 bytes), tensor count, then per tensor: name (length-prefixed UTF-8), number of variables
+/// (u32), the Hyrax row commitments (count-prefixed 33-byte points). <see cref="Digest"/> is the
+/// SHA-256 of these bytes; proofs absorb it so that a proof is bound to one commitment.
+/// </remarks>
+public sealed class ModelCommitment
+{
+    public const uint FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "ZKMLC1\0\0"u8;
+
+    public ModelCommitment(string circuitDigest, IReadOnlyDictionary<string, HyraxCommitment> tensors)
+    {
+        CircuitDigest = circuitDigest;
+        Tensors = tensors;
+        Bytes = Encode();
+        Digest = SHA256.HashData(Bytes);
+    }
+
+    public string CircuitDigest { get; }
+    public IReadOnlyDictionary<string, HyraxCommitment> Tensors { get; }
+    public byte[] Bytes { get; }
+    public byte[] Digest { get; }
+    public string DigestHex => Convert.ToHexStringLower(Digest);
+
+    private byte[] Encode()
+    {
+        var w = new ProofWriter();
+        w.WriteBytes(Magic);
+        w.WriteUInt32(FormatVersion);
+        w.WriteBytes(Convert.FromHexString(CircuitDigest));
+        w.WriteCount(Tensors.Count);
+        foreach (var (name, c) in Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.WriteBytes(Encoding.UTF8.GetBytes(name));
+            w.WriteUInt32((uint)c.Shape.NumVars);
+            c.Write(w);
+        }
+        return w.ToArray();
+    }
+
+    /// <summary>Decodes and validates a commitment against a circuit (digest, tensor names and
+    /// shapes). Never throws on the bytes: false with a reason.</summary>
+    public static bool TryDecode(byte[] bytes, Circuit.Circuit circuit, out ModelCommitment? commitment, out string? error)
+    {
+        commitment = null;
+        var r = new ProofReader(bytes);
+        if (!r.ReadBytes("magic", out var magic) || !magic.AsSpan().SequenceEqual(Magic))
+        { error = "not a model commitment file (bad magic)"; return false; }
+        if (!r.ReadUInt32("version", out var version)) { error = r.Error; return false; }
+        if (version != FormatVersion) { error = $"model commitment format version {version} is not supported (expected {FormatVersion})"; return false; }
+        if (!r.ReadBytes("circuit digest", out var digest)) { error = r.Error; return false; }
+        string digestHex = Convert.ToHexStringLower(digest);
+        if (circuit.Digest is null || digestHex != circuit.Digest)
+        { error = $"the commitment is for circuit {digestHex}, not for this circuit ({circuit.Digest})"; return false; }
+        var layouts = WeightLayouts.For(circuit);
+        if (!r.ReadCount("tensor count", 8, out var count, layouts.Count)) { error = r.Error; return false; }
+        var tensors = new Dictionary<string, HyraxCommitment>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            if (!r.ReadBytes("tensor name", out var nameBytes)) { error = r.Error; return false; }
+            string name = Encoding.UTF8.GetString(nameBytes);
+            if (!layouts.TryGetValue(name, out var layout)) { error = $"commitment names tensor '{name}', which is not a weight of the circuit"; return false; }
+            if (!r.ReadUInt32("num vars", out var nv)) { error = r.Error; return false; }
+            if (nv != layout.NumVars) { error = $"tensor '{name}' committed with {nv} variables, the circuit needs {layout.NumVars}"; return false; }
+            if (!HyraxCommitment.TryRead(r, new HyraxShape(layout.NumVars), out var hc)) { error = r.Error; return false; }
+            if (!tensors.TryAdd(name, hc)) { error = $"tensor '{name}' appears twice"; return false; }
+        }
+        if (!r.ExpectEnd()) { error = r.Error; return false; }
+        commitment = new ModelCommitment(digestHex, tensors);
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>The model owner's secret: the Hyrax row blinds of every weight tensor. Whoever proves
+/// needs it together with the weights.</summary>
+/// <remarks>Format: magic "ZKMLK1\0\0", version, circuit digest, tensor count, per tensor name and
+/// count-prefixed 32-byte scalars.</remarks>
+public sealed class ModelKey
+{
+    private static ReadOnlySpan<byte> Magic => "ZKMLK1\0\0"u8;
+
+    public ModelKey(string circuitDigest, IReadOnlyDictionary<string, HyraxOpening> openings)
+    {
+        CircuitDigest = circuitDigest;
+        Openings = openings;
+    }
+
+    public string CircuitDigest { get; }
+    public IReadOnlyDictionary<string, HyraxOpening> Openings { get; }
+
+    public byte[] ToBytes()
+    {
+        var w = new ProofWriter();
+        w.WriteBytes(Magic);
+        w.WriteUInt32(ModelCommitment.FormatVersion);
+        w.WriteBytes(Convert.FromHexString(CircuitDigest));
+        w.WriteCount(Openings.Count);
+        foreach (var (name, o) in Openings.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.WriteBytes(Encoding.UTF8.GetBytes(name));
+            w.WriteUInt32((uint)o.Shape.NumVars);
+            w.WriteScalars(o.Blinds);
+        }
+        return w.ToArray();
+    }
+
+    public static bool TryDecode(byte[] bytes, Circuit.Circuit circuit, out ModelKey? key, out string? error)
+    {
+        key = null;
+        var r = new ProofReader(bytes);
+        if (!r.ReadBytes("magic", out var magic) || !magic.AsSpan().SequenceEqual(Magic)) { error = "not a model key file (bad magic)"; return false; }
+        if (!r.ReadUInt32("version", out var version) || version != ModelCommitment.FormatVersion) { error = r.Error ?? $"model key version {version} is not supported"; return false; }
+        if (!r.ReadBytes("circuit digest", out var digest)) { error = r.Error; return false; }
+        string digestHex = Convert.ToHexStringLower(digest);
+        if (digestHex != circuit.Digest) { error = $"the key is for circuit {digestHex}, not for this circuit ({circuit.Digest})"; return false; }
+        var layouts = WeightLayouts.For(circuit);
+        if (!r.ReadCount("tensor count", 8, out var count, layouts.Count)) { error = r.Error; return false; }
+        var openings = new Dictionary<string, HyraxOpening>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            if (!r.ReadBytes("tensor name", out var nameBytes)) { error = r.Error; return false; }
+            string name = Encoding.UTF8.GetString(nameBytes);
+            if (!layouts.TryGetValue(name, out var layout)) { error = $"key names tensor '{name}', which is not a weight of the circuit"; return false; }
+            if (!r.ReadUInt32("num vars", out var nv) || nv != layout.NumVars) { error = r.Error ?? $"tensor '{name}' has {nv} variables, expected {layout.NumVars}"; return false; }
+            var shape = new HyraxShape(layout.NumVars);
+            if (!r.ReadScalars("blinds", out var blinds, shape.Rows)) { error = r.Error; return false; }
+            openings[name] = new HyraxOpening(shape, blinds);
+        }
+        if (!r.ExpectEnd()) { error = r.Error; return false; }
+        key = new ModelKey(digestHex, openings);
+        error = null;
+        return true;
+    }
+}
+
+/// <summary>Makes the model commitment and key from a circuit and its weights.</summary>
+public static class ModelCommitter
+{
+    public static (ModelCommitment Commitment, ModelKey Key) Commit(Circuit.Circuit circuit, WeightSet weights, Random? rng = null)
+    {
+        if (circuit.Digest is null) circuit = circuit.WithDigest();
+        weights.Validate(circuit);
+        var layouts = WeightLayouts.For(circuit);
+        var commitments = new Dictionary<string, HyraxCommitment>(StringComparer.Ordinal);
+        var openings = new Dictionary<string, HyraxOpening>(StringComparer.Ordinal);
+        foreach (var (name, layout) in layouts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var table = WeightLayouts.Scatter(layout, weights[name]);
+            commitments[name] = HyraxCommitment.Commit(table, new HyraxShape(layout.NumVars), out var opening, rng);
+            openings[name] = opening;
+        }
+        return (new ModelCommitment(circuit.Digest!, commitments), new ModelKey(circuit.Digest!, openings));
+    }
+}

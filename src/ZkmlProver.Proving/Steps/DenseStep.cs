@@ -1,0 +1,110 @@
+using ZkmlProver.Circuit;
+using ZkmlProver.Commitments.Sigma;
+using ZkmlProver.Field;
+using ZkmlProver.Polynomials;
+using ZkmlProver.Protocols.SumCheck;
+
+namespace ZkmlProver.Proving.Steps;
+
+/// <summary>
+/// Y = X·Wᵀ + b (docs/PROVING.md "Dense"): the claim on Ỹ(r_b, r_m) becomes a claim on the bias
+/// b̃(r_m), a claim on the weight W̃(r_m, r_k) and a claim on the input X̃(r_b, r_k) after a
+/// zero-knowledge sum-check over k of X̃(r_b, k)·W̃(r_m, k). Prover work O(B·K + M·K + K).
+/// </summary>
+public static class DenseStep
+{
+    private static readonly SumCheckTerms Terms = SumCheckTerms.Product(2);
+
+    public static void Prove(ProverContext ctx, DenseLayer layer, EvalClaim y)
+    {
+        var s = ctx.Session;
+        var (xLayout, wLayout, bv, mv, kv) = Shapes(ctx.Plan, layer);
+        var rb = y.Point[..bv];
+        var rm = y.Point[bv..];
+        EvalClaim e0 = y;
+        if (layer.Bias is not null)
+        {
+            var bias = ctx.Plan.WeightLayouts[layer.Bias];
+            var bval = Mle.Evaluate(bias.ToTable(ctx.Weights[layer.Bias]), rm);
+            var cb = s.CommitValue("dense/bias", rm, bval);
+            ctx.Weight(layer.Bias).AddPointClaim(cb);
+            Fr ib = TensorLayout.PrefixIndicator(ctx.Plan.Batch, rb);
+            e0 = new EvalClaim(y.Point, y.Commitment - ib * cb.Commitment, y.Value - ib * bval, y.Blind - ib * cb.Blind);
+        }
+        var xTable = ctx.Table(layer.Input);
+        var xf = FoldRows(xTable, Mle.EqTable(rb), 1 << kv);
+        var wTable = ctx.Plan.WeightLayouts[layer.Weight].ToTable(ctx.Weights[layer.Weight]);
+        var wf = FoldRows(wTable, Mle.EqTable(rm), 1 << kv);
+        var output = ZkSumCheck.Prove(s.Transcript, e0.Commitment, e0.Value, e0.Blind, Terms, [xf, wf], s.Rng);
+        output.Proof.Write(s.Writer);
+        var rk = output.Point;
+        Fr x = output.FactorValues[0], w = output.FactorValues[1];
+        var cw = s.CommitValue("dense/w", [.. rm, .. rk], w);
+        ctx.Weight(layer.Weight).AddPointClaim(cw);
+        if (ctx.IsPublicInput(layer.Input))
+        {
+            EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, x * cw.Commitment, output.Blind, x * cw.Blind, s.Rng).Write(s.Writer);
+            return;
+        }
+        var cx = s.CommitValue("dense/x", [.. rb, .. rk], x);
+        ProductProof.Prove(s.Transcript, s.Key, cx.Commitment, cw.Commitment, output.Commitment, x, cx.Blind, w, cw.Blind, output.Blind, s.Rng).Write(s.Writer);
+        ctx.Claim(layer.Input, cx);
+    }
+
+    public static void Verify(VerifierContext ctx, DenseLayer layer, EvalClaim y)
+    {
+        var v = ctx.Session;
+        var (_, _, bv, mv, kv) = Shapes(ctx.Plan, layer);
+        var rb = y.Point[..bv];
+        var rm = y.Point[bv..];
+        var e0 = y.Commitment;
+        if (layer.Bias is not null)
+        {
+            var cb = v.ReceiveValue("dense/bias", rm);
+            ctx.Weight(layer.Bias).AddPointClaim(cb);
+            e0 -= TensorLayout.PrefixIndicator(ctx.Plan.Batch, rb) * cb.Commitment;
+        }
+        var proof = v.Read<ZkSumCheckProof>($"'{layer.Name}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, kv, 2, out p));
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, e0, kv, 2, proof, out var sub), $"layer '{layer.Name}' sum-check");
+        var rk = sub!.Point;
+        var cw = v.ReceiveValue("dense/w", [.. rm, .. rk]);
+        ctx.Weight(layer.Weight).AddPointClaim(cw);
+        if (ctx.IsPublicInput(layer.Input))
+        {
+            Fr x = Mle.Evaluate(ctx.PublicInputTable(), [.. rb, .. rk]);
+            var eq = v.Read<EqualityProof>("dense input equality", EqualityProof.TryRead);
+            VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, x * cw.Commitment, eq), $"layer '{layer.Name}' input check");
+            return;
+        }
+        var cx = v.ReceiveValue("dense/x", [.. rb, .. rk]);
+        var prod = v.Read<ProductProof>("dense product", ProductProof.TryRead);
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cx.Commitment, cw.Commitment, sub.Commitment, prod), $"layer '{layer.Name}' product");
+        ctx.Claim(layer.Input, cx);
+    }
+
+    private static (TensorLayout X, TensorLayout W, int BatchVars, int MVars, int KVars) Shapes(InferencePlan plan, DenseLayer layer)
+    {
+        var x = plan.Layout(layer.Input);
+        var w = plan.WeightLayouts[layer.Weight];
+        int bv = x.Vars[0];
+        int kv = x.NumVars - bv;
+        int mv = w.NumVars - kv;
+        if (w.NumVars - w.Vars[0] != kv) throw new InvalidOperationException($"layer '{layer.Name}': weight layout does not match its input layout");
+        return (x, w, bv, mv, kv);
+    }
+
+    /// <summary>f[k] = Σ_row eq[row]·T[row·cols + k] (fixes the high variables of T to a point).</summary>
+    internal static Fr[] FoldRows(Fr[] table, Fr[] eq, int cols)
+    {
+        var f = new Fr[cols];
+        for (int row = 0; row < eq.Length; row++)
+        {
+            if (eq[row].IsZero) continue;
+            var slice = table.AsSpan(row * cols, cols);
+            bool any = false;
+            foreach (var t in slice) if (!t.IsZero) { any = true; break; }
+            if (any) FieldVectors.ScaledAdd(f, eq[row], slice);
+        }
+        return f;
+    }
+}

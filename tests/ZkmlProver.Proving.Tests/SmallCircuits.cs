@@ -1,0 +1,47 @@
+using ZkmlProver.Circuit;
+
+namespace ZkmlProver.Proving.Tests;
+
+/// <summary>Hand-built circuits with random weights, for protocol tests that need no ONNX.</summary>
+public static class SmallCircuits
+{
+    /// <summary>input[K] → Dense(M1) → Rescale → Relu → Dense(M2) → Rescale → output.
+    /// Non-power-of-two sizes on purpose (padding is where bugs live).</summary>
+    public static (Circuit.Circuit Circuit, WeightSet Weights) Mlp(int k, int m1, int m2, int seed, bool bias = true)
+    {
+        var rng = new Random(seed);
+        long[] Rand(int n, int mag) => Enumerable.Range(0, n).Select(_ => (long)rng.Next(-mag, mag + 1)).ToArray();
+        var tensors = new List<TensorInfo>
+        {
+            new() { Name = "x", Kind = TensorKind.Input, Shape = [k], Scale = 6, Bits = 10 },
+            new() { Name = "w1", Kind = TensorKind.Weight, Shape = [m1, k], Scale = 6, Bits = 10 },
+            new() { Name = "b1", Kind = TensorKind.Weight, Shape = [m1], Scale = 12, Bits = 20 },
+            new() { Name = "y1", Kind = TensorKind.Activation, Shape = [m1], Scale = 12, Bits = 32 },
+            new() { Name = "q1", Kind = TensorKind.Activation, Shape = [m1], Scale = 6, Bits = 16 },
+            new() { Name = "a1", Kind = TensorKind.Activation, Shape = [m1], Scale = 6, Bits = 16 },
+            new() { Name = "w2", Kind = TensorKind.Weight, Shape = [m2, m1], Scale = 6, Bits = 10 },
+            new() { Name = "b2", Kind = TensorKind.Weight, Shape = [m2], Scale = 12, Bits = 20 },
+            new() { Name = "y2", Kind = TensorKind.Activation, Shape = [m2], Scale = 12, Bits = 32 },
+            new() { Name = "out", Kind = TensorKind.Activation, Shape = [m2], Scale = 6, Bits = 16 },
+        };
+        var layers = new List<Layer>
+        {
+            new DenseLayer { Name = "fc1", Input = "x", Weight = "w1", Bias = bias ? "b1" : null, Output = "y1" },
+            new RescaleLayer { Name = "rs1", Input = "y1", Shift = 6, Output = "q1" },
+            new ReluLayer { Name = "relu1", Input = "q1", Output = "a1" },
+            new DenseLayer { Name = "fc2", Input = "a1", Weight = "w2", Bias = bias ? "b2" : null, Output = "y2" },
+            new RescaleLayer { Name = "rs2", Input = "y2", Shift = 6, Output = "out" },
+        };
+        if (!bias) tensors.RemoveAll(t => t.Name is "b1" or "b2");
+        var circuit = new Circuit.Circuit { Name = "small-mlp", Input = "x", Outputs = ["out"], Tensors = [.. tensors], Layers = [.. layers] }.WithDigest();
+        var weights = new Dictionary<string, long[]> { ["w1"] = Rand(m1 * k, 60), ["w2"] = Rand(m2 * m1, 60) };
+        if (bias) { weights["b1"] = Rand(m1, 3000); weights["b2"] = Rand(m2, 3000); }
+        return (circuit, new WeightSet(weights));
+    }
+
+    public static long[] Inputs(int batch, int k, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, batch * k).Select(_ => (long)rng.Next(-64, 65)).ToArray();
+    }
+}
