@@ -91,6 +91,7 @@ public static class ZkSumCheck
     /// <summary>Runs the prover. The tables are folded in place (see <see cref="SumCheckProverState"/>).</summary>
     /// <param name="claimCommitment">C_{e₀} = claim·G + claimBlind·H (absorbed here; the caller need not).</param>
     /// <param name="rng">null for real proofs (CSPRNG); a seeded source for reproducible tests.</param>
+    /// <exception cref="ArgumentException">C_{e₀} does not open to (claim, claimBlind).</exception>
     /// <exception cref="InvalidOperationException">The claim is not the sum of g (caller bug).</exception>
     public static ZkSumCheckProverOutput Prove(Transcript transcript, Point claimCommitment, in Fr claim, in Fr claimBlind,
         SumCheckTerms terms, Fr[][] tables, System.Random? rng = null)
@@ -98,6 +99,8 @@ public static class ZkSumCheck
         var state = new SumCheckProverState(terms, tables);
         int l = state.NumVars, d = terms.Degree;
         var key = PedersenKey.Get(d + 1);
+        if (key.Commit(claim, claimBlind) != claimCommitment)
+            throw new ArgumentException("zero-knowledge sum-check prover: C_{e₀} ≠ claim·G + claimBlind·H", nameof(claimCommitment));
         AbsorbStatement(transcript, l, d, claimCommitment);
         var cs = new Point[l];
         var ce = new Point[l];

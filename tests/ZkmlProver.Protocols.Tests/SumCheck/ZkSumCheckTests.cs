@@ -107,6 +107,8 @@ public class ZkSumCheckTests
         // The prover refuses a false claim (its final e_ℓ would not be g(r)).
         var wrong = ValueKey.Commit(claim + Fr.One, blind);
         Assert.Throws<InvalidOperationException>(() => ZkSumCheck.Prove(T(), wrong, claim + Fr.One, blind, terms, Copy(tables), rng));
+        // A claim commitment that does not open to (claim, blind) is caller misuse.
+        Assert.Throws<ArgumentException>(() => ZkSumCheck.Prove(T(), ValueKey.Commit(claim, blind + Fr.One), claim, blind, terms, Copy(tables), rng));
         // An honest proof does not verify against a different claim commitment.
         var run = Prove(rng, l, d, false);
         Assert.False(Verify(run, l, d, run.Output.Proof, out var sub, ValueKey.Commit(run.Claim + Fr.One, Fr.Random(rng))).Accepted);
