@@ -15,6 +15,8 @@ public abstract class ContextBase(InferencePlan plan, bool privateInput)
     public bool PrivateInput { get; } = privateInput;
     public Dictionary<string, CommittedTensor> Weights { get; } = new(StringComparer.Ordinal);
     public CommittedTensor? Input { get; set; }
+    /// <summary>Tensors committed during the layer pass (lookup helper columns), in order.</summary>
+    public List<CommittedTensor> Extra { get; } = [];
 
     public CommittedTensor Weight(string name) => Weights[name];
 
@@ -89,6 +91,10 @@ public sealed class VerifierContext(InferencePlan plan, bool privateInput, Verif
     private Fr[]? _inputTable;
 
     public VerifierSession Session { get; } = session;
+
+    public IReadOnlyDictionary<string, long[]> PublicOutputs { get; init; } = new Dictionary<string, long[]>();
+
+    public long[] PublicOutput(string name) => PublicOutputs[name];
 
     public Fr[] PublicInputTable()
         => _inputTable ??= Plan.Layout(Plan.Circuit.Input).ToTable(publicInput ?? throw new InvalidOperationException("no public input"));

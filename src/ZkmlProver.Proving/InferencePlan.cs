@@ -22,6 +22,14 @@ public sealed class InferencePlan
             _producer[l.Output] = l;
             foreach (var i in l.Inputs) _consumers[i] = _consumers.GetValueOrDefault(i) + 1;
         }
+        foreach (var l in circuit.Layers)
+            if (l is LookupLayer lk)
+            {
+                var clip = _producer.GetValueOrDefault(lk.Input) as ClipLayer;
+                if (clip is not null && _consumers.GetValueOrDefault(clip.Output) != 1) clip = null;
+                Lookups[lk.Name] = new LookupPlan(circuit, lk, clip);
+                if (clip is not null) FusedClips.Add(clip.Name);
+            }
         foreach (var l in circuit.Layers) CheckSupported(l);
         foreach (var l in circuit.Layers)
             if (l is RescaleLayer r)
@@ -33,6 +41,13 @@ public sealed class InferencePlan
     public IReadOnlyDictionary<string, TensorLayout> WeightLayouts { get; }
     /// <summary>Bits tensors by the name of the Rescale layer that owns them, in layer order.</summary>
     public Dictionary<string, BitsTensor> Bits { get; } = new(StringComparer.Ordinal);
+    /// <summary>Lookup arguments by layer name, in layer order.</summary>
+    public Dictionary<string, LookupPlan> Lookups { get; } = new(StringComparer.Ordinal);
+    /// <summary>Clip layers fused into the Lookup that reads them (skipped in the layer pass).</summary>
+    public HashSet<string> FusedClips { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Layers with no step of their own: reshapes (aliases) and fused clips.</summary>
+    public bool IsPassive(Layer l) => l is FlattenLayer or ReshapeLayer || FusedClips.Contains(l.Name);
 
     public Layer? Producer(string tensor) => _producer.GetValueOrDefault(tensor);
 
@@ -54,6 +69,8 @@ public sealed class InferencePlan
             RescaleLayer => null,
             ReluLayer r => _producer.GetValueOrDefault(r.Input) is RescaleLayer ? null : "a Relu whose input is not a Rescale output",
             FlattenLayer or ReshapeLayer => OnlyIntoDense(l.Output) ? null : "a reshape that feeds anything but a Dense layer",
+            LookupLayer => null,
+            ClipLayer c => FusedClips.Contains(c.Name) ? null : "a Clip that does not feed a Lookup",
             _ => $"the {l.Op} layer",
         };
         if (why is not null)

@@ -63,6 +63,17 @@ public static class InferenceProver
             bitsTables[bits] = table;
         }
 
+        foreach (var lk in plan.Lookups.Values)
+        {
+            var m = lk.CountMultiplicities(witness[lk.X]);
+            lk.Multiplicities = CommitSmall(s, m, lk.TVars, $"{lk.Layer.Name}/m");
+            if (!lk.YPublic)
+            {
+                var layout = plan.Layout(lk.Layer.Output);
+                lk.Y = CommitSmall(s, layout.ToLongTable(witness[lk.Layer.Output]), layout.NumVars, $"{lk.Layer.Name}/y");
+            }
+        }
+
         foreach (var (name, values) in statement.Outputs)
         {
             var layout = plan.Layout(name);
@@ -74,10 +85,11 @@ public static class InferenceProver
         for (int i = circuit.Layers.Length - 1; i >= 0; i--)
         {
             var layer = circuit.Layers[i];
-            if (layer is FlattenLayer or ReshapeLayer) continue;
+            if (plan.IsPassive(layer)) continue;
             var claim = ctx.TakeClaim(layer);
             switch (layer)
             {
+                case LookupLayer lk: LookupStep.Prove(ctx, plan.Lookups[lk.Name], claim); break;
                 case DenseLayer d: DenseStep.Prove(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Prove(ctx, r, claim); break;
                 case ReluLayer r: ReluStep.Prove(ctx, r, claim); break;
@@ -92,6 +104,8 @@ public static class InferenceProver
         progress?.Invoke("opening commitments");
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].ProveOpenings(s);
         foreach (var bits in plan.Bits.Values) bits.Committed!.ProveOpenings(s);
+        foreach (var lk in plan.Lookups.Values) { lk.Multiplicities!.ProveOpenings(s); lk.Y?.ProveOpenings(s); }
+        foreach (var extra in ctx.Extra) extra.ProveOpenings(s);
         ctx.Input?.ProveOpenings(s);
 
         return new InferenceProof
@@ -99,6 +113,13 @@ public static class InferenceProver
             CircuitDigest = statement.CircuitDigest, CommitmentDigest = statement.CommitmentDigest, Batch = batch,
             PrivateInput = privateInput, PublicInput = statement.PublicInput, Outputs = statement.Outputs, Body = s.Writer.ToArray(),
         };
+    }
+
+    private static CommittedTensor CommitSmall(ProverSession s, long[] table, int vars, string label)
+    {
+        var c = HyraxCommitment.Commit(table, new HyraxShape(vars), out var opening, s.Rng);
+        Send(s, c, label);
+        return new CommittedTensor(label, c, opening, table);
     }
 
     private static void Send(ProverSession s, HyraxCommitment c, string label)

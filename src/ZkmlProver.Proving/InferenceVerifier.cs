@@ -47,7 +47,10 @@ public static class InferenceVerifier
         var transcript = new ZkmlProver.Transcript.Transcript(InferenceProver.TranscriptName);
         proof.BindStatement(transcript);
         var v = new VerifierSession(transcript, new ProofReader(proof.Body));
-        var ctx = new VerifierContext(plan, proof.PrivateInput, v, proof.PublicInput);
+        var ctx = new VerifierContext(plan, proof.PrivateInput, v, proof.PublicInput)
+        {
+            PublicOutputs = proof.Outputs.ToDictionary(o => o.Name, o => o.Values, StringComparer.Ordinal),
+        };
 
         foreach (var name in plan.WeightLayouts.Keys)
             ctx.Weights[name] = new CommittedTensor(name, commitment.Tensors[name]);
@@ -56,6 +59,16 @@ public static class InferenceVerifier
             ctx.Input = new CommittedTensor("input", Receive(v, new HyraxShape(plan.Layout(circuit.Input).NumVars), "input"));
         foreach (var bits in plan.Bits.Values)
             bits.Committed = new CommittedTensor(bits.Name, Receive(v, new HyraxShape(bits.NumVars), bits.Name));
+
+        foreach (var lk in plan.Lookups.Values)
+        {
+            lk.Multiplicities = new CommittedTensor($"{lk.Layer.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Layer.Name}/m"));
+            if (!lk.YPublic)
+            {
+                var nv = plan.Layout(lk.Layer.Output).NumVars;
+                lk.Y = new CommittedTensor($"{lk.Layer.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Layer.Name}/y"));
+            }
+        }
 
         foreach (var (name, values) in proof.Outputs)
         {
@@ -67,10 +80,11 @@ public static class InferenceVerifier
         for (int i = circuit.Layers.Length - 1; i >= 0; i--)
         {
             var layer = circuit.Layers[i];
-            if (layer is FlattenLayer or ReshapeLayer) continue;
+            if (plan.IsPassive(layer)) continue;
             var claim = ctx.TakeClaim(layer);
             switch (layer)
             {
+                case LookupLayer lk: LookupStep.Verify(ctx, plan.Lookups[lk.Name], claim); break;
                 case DenseLayer d: DenseStep.Verify(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Verify(ctx, r, claim); break;
                 case ReluLayer r: ReluStep.Verify(ctx, r, claim); break;
@@ -82,6 +96,8 @@ public static class InferenceVerifier
 
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.Weights[name].VerifyOpenings(v);
         foreach (var bits in plan.Bits.Values) bits.Committed!.VerifyOpenings(v);
+        foreach (var lk in plan.Lookups.Values) { lk.Multiplicities!.VerifyOpenings(v); lk.Y?.VerifyOpenings(v); }
+        foreach (var extra in ctx.Extra) extra.VerifyOpenings(v);
         ctx.Input?.VerifyOpenings(v);
         if (!v.Reader.ExpectEnd()) VerifierSession.Fail(v.Reader.Error!);
     }

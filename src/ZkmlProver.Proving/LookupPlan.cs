@@ -1,0 +1,86 @@
+using ZkmlProver.Circuit;
+using ZkmlProver.Field;
+
+namespace ZkmlProver.Proving;
+
+/// <summary>
+/// The public data of one lookup (logUp) argument: input tensor X, output Y, and the table of
+/// (input, output) pairs, padded to 2^TVars by repeating the last entry (padding rows carry
+/// multiplicity 0 and cannot admit a new pair).
+/// </summary>
+/// <remarks>
+/// A Clip read only by the Lookup is fused into it: the table then covers X's whole declared range,
+/// T′[q] = T[clamp(q, Min, Max)], which is exactly Lookup(Clip(X)) — X's range is itself proven by
+/// the bits of the Rescale that produced X, so no separate clip proof is needed.
+/// </remarks>
+public sealed class LookupPlan
+{
+    public const int MaxTableVars = 20;
+
+    public LookupPlan(Circuit.Circuit circuit, LookupLayer layer, ClipLayer? fusedClip)
+    {
+        Layer = layer;
+        FusedClip = fusedClip;
+        X = fusedClip?.Input ?? layer.Input;
+        var xt = circuit.Tensor(X);
+        long lo = fusedClip is null ? layer.Min : xt.MinValue, hi = fusedClip is null ? layer.Max : xt.MaxValue;
+        long domain = hi - lo + 1;
+        int tv = 0;
+        while ((1L << tv) < domain) tv++;
+        if (tv > MaxTableVars)
+            throw new NotSupportedException($"layer '{layer.Name}': lookup over {domain} input values needs a table of 2^{tv} entries (limit 2^{MaxTableVars}); lower the bits of '{X}'");
+        TVars = tv;
+        var baseTable = LookupTables.Build(layer.Function, layer.InScale, layer.OutScale, layer.Min, layer.Max);
+        if (LookupTables.Digest(baseTable) != layer.TableDigest)
+            throw new NotSupportedException($"layer '{layer.Name}': the {layer.Function} table computed on this machine differs from the circuit's (digest mismatch)");
+        int size = 1 << tv;
+        TableIn = new long[size];
+        TableOut = new long[size];
+        for (int j = 0; j < size; j++)
+        {
+            long q = lo + Math.Min(j, domain - 1);
+            TableIn[j] = q;
+            TableOut[j] = baseTable[Math.Clamp(q, layer.Min, layer.Max) - layer.Min];
+        }
+        Lo = lo;
+        YPublic = circuit.Outputs.Contains(layer.Output);
+    }
+
+    public LookupLayer Layer { get; }
+    public ClipLayer? FusedClip { get; }
+    /// <summary>The lookup's input tensor (the Clip's input when fused).</summary>
+    public string X { get; }
+    public long Lo { get; }
+    public int TVars { get; }
+    public long[] TableIn { get; }
+    public long[] TableOut { get; }
+    /// <summary>True when Y is a public output (then it is not committed).</summary>
+    public bool YPublic { get; }
+
+    public CommittedTensor? Multiplicities { get; set; }
+    public CommittedTensor? Y { get; set; }
+
+    /// <summary>t_j = tin_j + β·tout_j.</summary>
+    public Fr[] CombinedTable(in Fr beta)
+    {
+        var t = new Fr[TableIn.Length];
+        for (int j = 0; j < t.Length; j++) t[j] = Fr.FromInt64(TableIn[j]) + beta * Fr.FromInt64(TableOut[j]);
+        return t;
+    }
+
+    /// <summary>Multiplicity of every table row among the valid entries of X (prover side).
+    /// Throws when an input has no row (outside the table's domain).</summary>
+    public long[] CountMultiplicities(long[] xValues)
+    {
+        var m = new long[TableIn.Length];
+        long domain = TableIn[^1] - Lo + 1;
+        foreach (var x in xValues)
+        {
+            long j = x - Lo;
+            if (j < 0 || j >= domain)
+                throw new InvalidOperationException($"layer '{Layer.Name}': input {x} is outside the lookup table's domain [{Lo}, {Lo + domain - 1}]; widen the table (lookup bits) or lower the input scale");
+            m[j]++;
+        }
+        return m;
+    }
+}

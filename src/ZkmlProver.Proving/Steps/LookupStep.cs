@@ -1,0 +1,192 @@
+using ZkmlProver.Commitments.Hyrax;
+using ZkmlProver.Commitments.Sigma;
+using ZkmlProver.Curve;
+using ZkmlProver.Field;
+using ZkmlProver.Polynomials;
+using ZkmlProver.Protocols.SumCheck;
+using ZkmlProver.Transcript;
+
+namespace ZkmlProver.Proving.Steps;
+
+/// <summary>
+/// Y = T[X] by logUp (Haböck 2022): with multiplicities m (committed with the witness) and
+/// challenges α, β, the prover commits h_i = valid_i/(α − X_i − β·Y_i) and g_j = m_j/(α − t_j),
+/// t_j = tin_j + β·tout_j, and proves (1) Σ h = Σ g, (2) Σ_i eq(τ,i)·(h_i·(α − X_i − β·Y_i) − valid_i) = 0,
+/// (3) Σ_j eq(τ′,j)·(g_j·(α − t_j) − m_j) = 0, each zero-check a ZK sum-check of degree 3.
+/// Claims: X at the point of (2) (to X's producer), Y there (commitment, or public), h, g, m.
+/// </summary>
+public static class LookupStep
+{
+    // Input side, factors (eq, h, X, Y, valid): α·eq·h − eq·h·X − β·eq·h·Y − eq·valid.
+    private static SumCheckTerms InputTerms(in Fr alpha, in Fr beta) => new(5,
+        [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-beta, [0, 1, 3]), new ProductTerm(-Fr.One, [0, 4])]);
+    // Table side, factors (eq, g, t, m): α·eq·g − eq·g·t − eq·m.
+    private static SumCheckTerms TableTerms(in Fr alpha) => new(4,
+        [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-Fr.One, [0, 3])]);
+
+    public static void Prove(ProverContext ctx, LookupPlan lk, EvalClaim y)
+    {
+        var s = ctx.Session;
+        if (!lk.YPublic) lk.Y!.AddPointClaim(y);
+        var layout = ctx.Plan.Layout(lk.X);
+        int n = layout.NumVars;
+        var ab = s.Challenges($"{lk.Layer.Name}/alpha-beta", 2);
+        Fr alpha = ab[0], beta = ab[1];
+        var xTable = ctx.Table(lk.X);
+        var yTable = layout.ToTable(ctx.Witness[lk.Layer.Output]);
+        var valid = InferenceProver.ValidMask(layout);
+        var h = new Fr[xTable.Length];
+        for (int i = 0; i < h.Length; i++) if (valid[i]) h[i] = alpha - xTable[i] - beta * yTable[i];
+        FieldVectors.BatchInverse(h);
+        var t = lk.CombinedTable(beta);
+        var mLong = (long[])lk.Multiplicities!.Values.Small.ToArray();
+        var g = new Fr[t.Length];
+        for (int j = 0; j < g.Length; j++) if (mLong[j] != 0) g[j] = alpha - t[j];
+        FieldVectors.BatchInverse(g);
+        for (int j = 0; j < g.Length; j++) if (mLong[j] != 0) g[j] *= Fr.FromInt64(mLong[j]);
+        var hC = Commit(ctx, h, n, $"{lk.Layer.Name}/h");
+        var gC = Commit(ctx, g, lk.TVars, $"{lk.Layer.Name}/g");
+
+        // (1) Σh = Σg, as h̃(½…½)·2^n = g̃(½…½)·2^t.
+        var ch = s.CommitValue("lookup/h-half", Half(n), FieldVectors.Sum(h) * Pow2Inv(n));
+        var cg = s.CommitValue("lookup/g-half", Half(lk.TVars), FieldVectors.Sum(g) * Pow2Inv(lk.TVars));
+        hC.AddPointClaim(ch);
+        gC.AddPointClaim(cg);
+        Fr sh = Pow2(n), sg = Pow2(lk.TVars);
+        EqualityProof.Prove(s.Transcript, s.Key, sh * ch.Commitment, sg * cg.Commitment, sh * ch.Blind, sg * cg.Blind, s.Rng).Write(s.Writer);
+
+        // (2) input-side zero-check.
+        var tau = s.Challenges($"{lk.Layer.Name}/tau", n);
+        var validF = valid.Select(v => v ? Fr.One : Fr.Zero).ToArray();
+        var o1 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, InputTerms(alpha, beta), [Mle.EqTable(tau), (Fr[])h.Clone(), xTable, (Fr[])yTable.Clone(), validF], s.Rng);
+        o1.Proof.Write(s.Writer);
+        var r1 = o1.Point;
+        var chp = s.CommitValue("lookup/h", r1, o1.FactorValues[1]);
+        var cx = s.CommitValue("lookup/x", r1, o1.FactorValues[2]);
+        var chx = s.CommitValue("lookup/hx", r1, chp.Value * cx.Value);
+        ProductProof.Prove(s.Transcript, s.Key, chp.Commitment, cx.Commitment, chx.Commitment, chp.Value, chp.Blind, cx.Value, cx.Blind, chx.Blind, s.Rng).Write(s.Writer);
+        Point hy; Fr hyBlind;
+        if (lk.YPublic)
+        {
+            Fr yv = Mle.Evaluate(yTable, r1);
+            hy = yv * chp.Commitment; hyBlind = yv * chp.Blind;
+        }
+        else
+        {
+            var cy = s.CommitValue("lookup/y", r1, o1.FactorValues[3]);
+            var chy = s.CommitValue("lookup/hy", r1, chp.Value * cy.Value);
+            ProductProof.Prove(s.Transcript, s.Key, chp.Commitment, cy.Commitment, chy.Commitment, chp.Value, chp.Blind, cy.Value, cy.Blind, chy.Blind, s.Rng).Write(s.Writer);
+            lk.Y!.AddPointClaim(cy);
+            hy = chy.Commitment; hyBlind = chy.Blind;
+        }
+        Fr e1 = Mle.Eq(tau, r1), v1 = layout.ValidIndicator(r1);
+        var target = e1 * (alpha * chp.Commitment - chx.Commitment - beta * hy - v1 * s.Key.G);
+        EqualityProof.Prove(s.Transcript, s.Key, o1.Commitment, target, o1.Blind, e1 * (alpha * chp.Blind - chx.Blind - beta * hyBlind), s.Rng).Write(s.Writer);
+        hC.AddPointClaim(chp);
+        ctx.Claim(lk.X, cx);
+
+        // (3) table-side zero-check.
+        var tau2 = s.Challenges($"{lk.Layer.Name}/tau-table", lk.TVars);
+        var mF = mLong.Select(Fr.FromInt64).ToArray();
+        var o2 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, TableTerms(alpha), [Mle.EqTable(tau2), (Fr[])g.Clone(), (Fr[])t.Clone(), mF], s.Rng);
+        o2.Proof.Write(s.Writer);
+        var r2 = o2.Point;
+        var cgp = s.CommitValue("lookup/g", r2, o2.FactorValues[1]);
+        var cm = s.CommitValue("lookup/m", r2, o2.FactorValues[3]);
+        Fr e2 = Mle.Eq(tau2, r2), tv = Mle.Evaluate(t, r2);
+        EqualityProof.Prove(s.Transcript, s.Key, o2.Commitment, e2 * ((alpha - tv) * cgp.Commitment - cm.Commitment), o2.Blind,
+            e2 * ((alpha - tv) * cgp.Blind - cm.Blind), s.Rng).Write(s.Writer);
+        gC.AddPointClaim(cgp);
+        lk.Multiplicities.AddPointClaim(cm);
+    }
+
+    public static void Verify(VerifierContext ctx, LookupPlan lk, EvalClaim y)
+    {
+        var v = ctx.Session;
+        if (!lk.YPublic) lk.Y!.AddPointClaim(y);
+        var layout = ctx.Plan.Layout(lk.X);
+        int n = layout.NumVars;
+        var ab = v.Challenges($"{lk.Layer.Name}/alpha-beta", 2);
+        Fr alpha = ab[0], beta = ab[1];
+        var hC = Receive(ctx, n, $"{lk.Layer.Name}/h");
+        var gC = Receive(ctx, lk.TVars, $"{lk.Layer.Name}/g");
+
+        var ch = v.ReceiveValue("lookup/h-half", Half(n));
+        var cg = v.ReceiveValue("lookup/g-half", Half(lk.TVars));
+        hC.AddPointClaim(ch);
+        gC.AddPointClaim(cg);
+        var sumEq = v.Read<EqualityProof>("lookup sum equality", EqualityProof.TryRead);
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, Pow2(n) * ch.Commitment, Pow2(lk.TVars) * cg.Commitment, sumEq), $"lookup '{lk.Layer.Name}' sums");
+
+        var tau = v.Challenges($"{lk.Layer.Name}/tau", n);
+        var p1 = v.Read<ZkSumCheckProof>("lookup input sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 3, out p));
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, n, 3, p1, out var sub1), $"lookup '{lk.Layer.Name}' input zero-check");
+        var r1 = sub1!.Point;
+        var chp = v.ReceiveValue("lookup/h", r1);
+        var cx = v.ReceiveValue("lookup/x", r1);
+        var chx = v.ReceiveValue("lookup/hx", r1);
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cx.Commitment, chx.Commitment, v.Read<ProductProof>("lookup hx", ProductProof.TryRead)), $"lookup '{lk.Layer.Name}' h·x");
+        Point hy;
+        if (lk.YPublic)
+        {
+            var outputs = ctx.PublicOutput(lk.Layer.Output);
+            hy = Mle.Evaluate(layout.ToTable(outputs), r1) * chp.Commitment;
+        }
+        else
+        {
+            var cy = v.ReceiveValue("lookup/y", r1);
+            var chy = v.ReceiveValue("lookup/hy", r1);
+            VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cy.Commitment, chy.Commitment, v.Read<ProductProof>("lookup hy", ProductProof.TryRead)), $"lookup '{lk.Layer.Name}' h·y");
+            lk.Y!.AddPointClaim(cy);
+            hy = chy.Commitment;
+        }
+        Fr e1 = Mle.Eq(tau, r1), v1 = layout.ValidIndicator(r1);
+        var target = e1 * (alpha * chp.Commitment - chx.Commitment - beta * hy - v1 * v.Key.G);
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub1.Commitment, target, v.Read<EqualityProof>("lookup input final", EqualityProof.TryRead)), $"lookup '{lk.Layer.Name}' input final check");
+        hC.AddPointClaim(chp);
+        ctx.Claim(lk.X, cx);
+
+        var tau2 = v.Challenges($"{lk.Layer.Name}/tau-table", lk.TVars);
+        var p2 = v.Read<ZkSumCheckProof>("lookup table sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, lk.TVars, 3, out p));
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, lk.TVars, 3, p2, out var sub2), $"lookup '{lk.Layer.Name}' table zero-check");
+        var r2 = sub2!.Point;
+        var cgp = v.ReceiveValue("lookup/g", r2);
+        var cm = v.ReceiveValue("lookup/m", r2);
+        Fr e2 = Mle.Eq(tau2, r2), tv = Mle.Evaluate(lk.CombinedTable(beta), r2);
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub2.Commitment, e2 * ((alpha - tv) * cgp.Commitment - cm.Commitment),
+            v.Read<EqualityProof>("lookup table final", EqualityProof.TryRead)), $"lookup '{lk.Layer.Name}' table final check");
+        gC.AddPointClaim(cgp);
+        lk.Multiplicities!.AddPointClaim(cm);
+    }
+
+    private static CommittedTensor Commit(ProverContext ctx, Fr[] values, int vars, string label)
+    {
+        var s = ctx.Session;
+        var c = HyraxCommitment.Commit(values, new HyraxShape(vars), out var opening, s.Rng);
+        c.Write(s.Writer);
+        c.AppendTo(s.Transcript, label);
+        var ct = new CommittedTensor(label, c, opening, values);
+        ctx.Extra.Add(ct);
+        return ct;
+    }
+
+    private static CommittedTensor Receive(VerifierContext ctx, int vars, string label)
+    {
+        var v = ctx.Session;
+        var shape = new HyraxShape(vars);
+        var c = v.Read<HyraxCommitment>($"commitment '{label}'", (r, out hc) => HyraxCommitment.TryRead(r, shape, out hc));
+        c.AppendTo(v.Transcript, label);
+        var ct = new CommittedTensor(label, c);
+        ctx.Extra.Add(ct);
+        return ct;
+    }
+
+    private static Fr[] Half(int n)
+    {
+        var half = Fr.Inverse(Fr.FromInt64(2));
+        return Enumerable.Repeat(half, n).ToArray();
+    }
+
+    private static Fr Pow2(int n) => Fr.Pow(Fr.FromInt64(2), (ulong)n);
+    private static Fr Pow2Inv(int n) => Fr.Inverse(Pow2(n));
+}
