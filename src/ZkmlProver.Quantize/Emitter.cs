@@ -63,7 +63,8 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
         var b = baseOf[ft];
         if (s >= b.Scale) return b;
         if (cache.TryGetValue((ft, s), out var c)) return c;
-        var t = AddTensor(Unique($"{ft}@{s}"), TensorKind.Activation, b.Shape, s, ActBits(ft, s), ft);
+        // The first rescaled version of an accumulator takes the ONNX tensor name (so graph outputs keep theirs).
+        var t = AddTensor(byName.ContainsKey(ft) ? Unique($"{ft}@{s}") : ft, TensorKind.Activation, b.Shape, s, ActBits(ft, s), ft);
         layers.Add(new RescaleLayer { Name = $"{producerNode.GetValueOrDefault(ft, ft)}/rescale", Input = b.Name, Shift = b.Scale - s, Output = t.Name });
         cache[(ft, s)] = t;
         return t;
@@ -77,9 +78,10 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
         return b.Bits <= AB ? b : Need(ft, Pref(ft));
     }
 
-    TensorInfo Out(FOp op, int scale, int bits)
+    /// <summary>Declares the output of a layer; accumulators (wide, rescaled later) are named "&lt;onnx name&gt;:acc".</summary>
+    TensorInfo Out(FOp op, int scale, int bits, bool accumulator = false)
     {
-        var t = AddTensor(Unique(op.Output), TensorKind.Activation, g.Shapes[op.Output], scale, bits, op.Output);
+        var t = AddTensor(Unique(accumulator ? op.Output + ":acc" : op.Output), TensorKind.Activation, g.Shapes[op.Output], scale, bits, op.Output);
         baseOf[op.Output] = t;
         producerNode[op.Output] = op.Node;
         return t;
@@ -116,7 +118,7 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
                 int s = x.Scale + sw;
                 TensorInfo? b = d.B is null ? null : AddWeight(d.BName!, [d.M], d.B, s);
                 double worst = WorstRows(weights[w.Name], d.M, d.K, b is null ? null : weights[b.Name], x.Bits);
-                var y = Out(op, s, AccBits(d.Output, s, worst));
+                var y = Out(op, s, AccBits(d.Output, s, worst), true);
                 layers.Add(new DenseLayer { Name = d.Node, Input = x.Name, Weight = w.Name, Bias = b?.Name, Output = y.Name });
                 break;
             }
@@ -129,7 +131,7 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
                 TensorInfo? b = c.B is null ? null : AddWeight(c.BName!, [c.WShape[0]], c.B, s);
                 int per = c.W.Length / c.WShape[0];
                 double worst = WorstRows(weights[w.Name], c.WShape[0], per, b is null ? null : weights[b.Name], x.Bits);
-                var y = Out(op, s, AccBits(c.Output, s, worst));
+                var y = Out(op, s, AccBits(c.Output, s, worst), true);
                 layers.Add(new Conv2dLayer { Name = c.Node, Input = x.Name, Weight = w.Name, Bias = b?.Name, Pads = c.Pads, Strides = c.Strides, Dilations = c.Dilations, Output = y.Name });
                 break;
             }
@@ -138,7 +140,7 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
                 var a = NeedPref(mm.A); var b = NeedPref(mm.B);
                 int k = g.Shapes[mm.A][^1];
                 double worst = k * Math.ScaleB(1.0, a.Bits - 1) * Math.ScaleB(1.0, b.Bits - 1);
-                var y = Out(op, a.Scale + b.Scale, AccBits(mm.Output, a.Scale + b.Scale, worst));
+                var y = Out(op, a.Scale + b.Scale, AccBits(mm.Output, a.Scale + b.Scale, worst), true);
                 layers.Add(new MatMulLayer { Name = mm.Node, A = a.Name, B = b.Name, Output = y.Name });
                 break;
             }
@@ -192,7 +194,7 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
                 int t = Math.Clamp(mc.C == 0 ? 0 : (int)Math.Floor(Math.Log2((Math.ScaleB(1.0, opt.WeightBits - 1) - 1) / Math.Abs(mc.C))), 0, 30);
                 long mul = FixedPoint.ToFixed(mc.C, t);
                 double worst = Math.Abs((double)mul) * Math.ScaleB(1.0, x.Bits - 1);
-                var y = Out(op, x.Scale + t, AccBits(mc.Output, x.Scale + t, worst));
+                var y = Out(op, x.Scale + t, AccBits(mc.Output, x.Scale + t, worst), true);
                 layers.Add(new MulConstLayer { Name = mc.Node, Input = x.Name, Multiplier = mul, ScaleDelta = t, Output = y.Name });
                 break;
             }
@@ -203,7 +205,7 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
                 var a = AddWeight(ca.AName, [ca.A.Length], ca.A, sa, opt.WeightBits);
                 var b = AddWeight(ca.BName, [ca.B.Length], ca.B, x.Scale + sa);
                 double worst = weights[a.Name].Max(v => Math.Abs((double)v)) * Math.ScaleB(1.0, x.Bits - 1) + weights[b.Name].Max(v => Math.Abs((double)v));
-                var y = Out(op, x.Scale + sa, AccBits(ca.Output, x.Scale + sa, worst));
+                var y = Out(op, x.Scale + sa, AccBits(ca.Output, x.Scale + sa, worst), true);
                 layers.Add(new ChannelAffineLayer { Name = ca.Node, Input = x.Name, Weight = a.Name, Bias = b.Name, Output = y.Name });
                 break;
             }
@@ -278,7 +280,7 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
             }
             else { A = NeedPref(b.A); B = NeedPref(b.B); }
             double worst = Math.ScaleB(1.0, A.Bits - 1) * Math.ScaleB(1.0, B.Bits - 1);
-            var y = Out(b, A.Scale + B.Scale, AccBits(b.Output, A.Scale + B.Scale, worst));
+            var y = Out(b, A.Scale + B.Scale, AccBits(b.Output, A.Scale + B.Scale, worst), true);
             layers.Add(new MulLayer { Name = b.Node, A = A.Name, B = B.Name, Output = y.Name });
             return;
         }
