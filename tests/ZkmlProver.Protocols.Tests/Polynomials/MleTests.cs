@@ -163,6 +163,21 @@ public class MleTests
     }
 
     [Fact]
+    public void IndicatorForCircuitShapes()
+    {
+        // Batch 200 of 10 classes, padded to 256 × 16 (ℓ = 8 + 4), and 59 features padded to 64.
+        var rng = new Random(8);
+        var r = RandomVector(rng, 12);
+        var ind = new Fr[1 << 12];
+        for (int b = 0; b < 200; b++) for (int c = 0; c < 10; c++) ind[b * 16 + c] = Fr.One;
+        Assert.Equal(NaiveEvaluate(ind, r), Mle.IndicatorMle([200L, 10], [8, 4], r));
+        var r6 = RandomVector(rng, 6);
+        var ind59 = Enumerable.Range(0, 64).Select(i => i < 59 ? Fr.One : Fr.Zero).ToArray();
+        Assert.Equal(Mle.Evaluate(ind59, r6), Mle.IndicatorMle(59, r6));
+        Assert.Equal(Mle.Evaluate(ind59.AsSpan(0, 59), r6), Mle.IndicatorMle(59, r6));
+    }
+
+    [Fact]
     public void NumVarsIsCeilLog2()
     {
         Assert.Equal(0, Mle.NumVars(0));
