@@ -221,6 +221,23 @@ public sealed class HyraxEvaluationProof
         return LogDotProductProof.VerifyCore(transcript, commitment.Key, pts, sc, a, proof.Inner).In("hyrax evaluation");
     }
 
+    // ───────────────────────────── prover-side values ─────────────────────────────
+
+    /// <summary>ṽ(r) for the (zero-padded) vector: the value a point claim states. O(2^ℓ).</summary>
+    public static Fr Evaluate(HyraxValues values, HyraxShape shape, ReadOnlySpan<Fr> point)
+        => Evaluate(values, shape, shape.RowWeights(point), shape.ColumnWeights(point));
+
+    /// <summary>⟨v, L ⊗ R′⟩ for the (zero-padded) vector: the value a general claim states.</summary>
+    public static Fr Evaluate(HyraxValues values, HyraxShape shape, ReadOnlySpan<Fr> rowWeights, ReadOnlySpan<Fr> columnWeights)
+    {
+        if (rowWeights.Length != shape.Rows) throw new ArgumentException($"{rowWeights.Length} row weights for {shape.Rows} rows");
+        if (columnWeights.Length != shape.Cols) throw new ArgumentException($"{columnWeights.Length} column weights for {shape.Cols} columns");
+        if (values.Length > shape.Length) throw new ArgumentException($"{values.Length} values do not fit {shape.Length} entries");
+        var u = new Fr[shape.Cols];
+        RowCombination(values, shape, rowWeights, u);
+        return FieldVectors.InnerProduct(u, columnWeights);
+    }
+
     // ───────────────────────────── shared pieces ─────────────────────────────
 
     private static void CheckStatement(HyraxShape shape, ReadOnlySpan<Fr> rowWeights, IReadOnlyList<HyraxClaim> claims)

@@ -1,3 +1,4 @@
+using ZkmlProver.Curve;
 using ZkmlProver.Field;
 
 namespace ZkmlProver.Commitments.Hyrax;
@@ -64,6 +65,22 @@ internal static class HyraxMath
     /// <summary>log₂ of a power of two ≥ 1; −1 otherwise.</summary>
     public static int Log2Exact(int n)
         => n >= 1 && (n & (n - 1)) == 0 ? System.Numerics.BitOperations.Log2((uint)n) : -1;
+
+    /// <summary>Σ sᵢ·Pᵢ with the inputs split into one slice per core (each slice one MSM on one
+    /// thread) when they are long enough that the split pays for the lost Pippenger sharing
+    /// (the curve's MSM only parallelises much longer inputs itself).</summary>
+    public static Point ParallelMsm(Point[] points, Fr[] scalars, int length)
+    {
+        int parts = Math.Min(Environment.ProcessorCount, length / 512);
+        if (parts <= 1) return Msm.Compute(points.AsSpan(0, length), scalars.AsSpan(0, length));
+        var partial = new Point[parts];
+        Parallel.For(0, parts, p =>
+        {
+            int lo = (int)((long)length * p / parts), hi = (int)((long)length * (p + 1) / parts);
+            partial[p] = Msm.Compute(points.AsSpan(lo, hi - lo), scalars.AsSpan(lo, hi - lo), 1);
+        });
+        return Point.Sum(partial);
+    }
 
     /// <summary>Fresh prover randomness: the seeded source in tests, the system CSPRNG otherwise.</summary>
     public static Fr NextRandom(Random? rng) => rng is null ? Fr.RandomSecure() : Fr.Random(rng);

@@ -371,7 +371,7 @@ public sealed class LogDotProductProof
             pts[o] = proof.Delta; sc[o] = Fr.One; o++;
             pts[o] = key.G; sc[o] = negZ1 * aHat; o++;
             pts[o] = key.H; sc[o] = -proof.Z2; o++;
-            var res = Msm.Compute(pts.AsSpan(0, total), sc.AsSpan(0, total));
+            var res = HyraxMath.ParallelMsm(pts, sc, total);
             return res.IsIdentity ? Verdict.Accept : Verdict.Reject("dot-log: final check â·(c·Γ̂ + β) + δ = z₁·(ĝ + â·G) + z₂·H fails");
         }
         finally

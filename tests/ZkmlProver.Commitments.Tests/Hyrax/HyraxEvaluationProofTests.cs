@@ -56,6 +56,7 @@ public class HyraxEvaluationProofTests
     public void CommittedEvaluationVerifies(int l, int length, bool small)
     {
         var s = MakeSetup(l, length, 100 + l + length, small);
+        Assert.Equal(s.Y, HyraxEvaluationProof.Evaluate(s.Values, s.Shape, s.Point));
         var proof = ProveCommitted(s, 1);
         var v = HyraxEvaluationProof.Verify(T(), s.Com, s.Point, s.Cy, proof);
         Assert.True(v.Accepted, v.ToString());
