@@ -137,7 +137,10 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
             }
             case FMatMul mm:
             {
-                var a = NeedPref(mm.A); var b = NeedPref(mm.B);
+                var a = NeedPref(mm.A);
+                TensorInfo b;
+                if (mm.BConst) { var kc = g.Constants[mm.B]; b = AddWeight(kc.Name, kc.Shape, kc.Data, WeightScale(kc.Data), opt.WeightBits); }
+                else b = NeedPref(mm.B);
                 int k = g.Shapes[mm.A][^1];
                 double worst = k * Math.ScaleB(1.0, a.Bits - 1) * Math.ScaleB(1.0, b.Bits - 1);
                 var y = Out(op, a.Scale + b.Scale, AccBits(mm.Output, a.Scale + b.Scale, worst), true);

@@ -59,7 +59,7 @@ public static class FloatEvaluator
                             }
                     break;
                 }
-                case FMatMul mm: MatMul(v[mm.A], g.Shapes[mm.A], v[mm.B], g.Shapes[mm.B], y); break;
+                case FMatMul mm: MatMul(v[mm.A], g.Shapes[mm.A], Get(mm.B, mm.BConst), Shape(mm.B, mm.BConst), y); break;
                 case FUnary u:
                 {
                     var x = v[u.Input];

@@ -45,9 +45,9 @@ public sealed record FDense(string Node, string Input, string WName, float[] W, 
 public sealed record FConv(string Node, string Input, string WName, float[] W, int[] WShape, string? BName, float[]? B, int[] Pads, int[] Strides, int[] Dilations, string Output) : FOp(Node, Output)
 { public override IEnumerable<string> ActivationInputs => [Input]; }
 
-/// <summary>MatMul of two activations.</summary>
-public sealed record FMatMul(string Node, string A, string B, string Output) : FOp(Node, Output)
-{ public override IEnumerable<string> ActivationInputs => [A, B]; }
+/// <summary>MatMul of two activations, or of an activation and a constant B of rank ≠ 2 (batched).</summary>
+public sealed record FMatMul(string Node, string A, string B, bool BConst, string Output) : FOp(Node, Output)
+{ public override IEnumerable<string> ActivationInputs => BConst ? [A] : [A, B]; }
 
 /// <summary>Elementwise unary function.</summary>
 public enum FUnaryKind { Relu, Sigmoid, Tanh }

@@ -129,13 +129,18 @@ public static class OnnxLowering
                     if (IsConst(n.Inputs[1]))
                     {
                         var b = g.TryGetInitializer(n.Inputs[1])!;
-                        if (b.Rank != 2) throw new UnsupportedOnnxException($"{w}: constant operand B [{string.Join(",", b.Shape)}] must be 2-D");
+                        if (b.Rank != 2)
+                        {
+                            // Batched constant B: a MatMul layer with a Weight operand.
+                            Add(new FMatMul(name, In(0), Const(n, n.Inputs[1], g.ShapeOf(o).Rank), true, o), n);
+                            break;
+                        }
                         int k = (int)b.Shape[0], mm = (int)b.Shape[1];
                         var wt = new float[mm * k];
                         for (int i = 0; i < k; i++) for (int j = 0; j < mm; j++) wt[j * k + i] = b.Data[i * mm + j];
                         Add(new FDense(name, In(0), n.Inputs[1], wt, mm, k, null, null, o), n);
                     }
-                    else Add(new FMatMul(name, In(0), In(1), o), n);
+                    else Add(new FMatMul(name, In(0), In(1), false, o), n);
                     break;
                 }
                 case "Conv":
