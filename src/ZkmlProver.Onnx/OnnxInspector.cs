@@ -14,8 +14,9 @@ namespace ZkmlProver.Onnx;
 /// <param name="Attributes">Attributes as "name = value".</param>
 /// <param name="Supported">Whether the node is supported.</param>
 /// <param name="Reason">Why not (the loader's message), or null.</param>
+/// <param name="Folded">True for Constant nodes and nodes folded to constants at load time.</param>
 public sealed record InspectedNode(int Index, string Name, string Op, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs,
-    IReadOnlyList<string> Attributes, bool Supported, string? Reason);
+    IReadOnlyList<string> Attributes, bool Supported, string? Reason, bool Folded);
 
 /// <summary>Operator usage in an <see cref="OnnxInspection"/>.</summary>
 /// <param name="Op">Operator type.</param>
@@ -67,7 +68,7 @@ public sealed record OnnxInspection(
         foreach (var n in Nodes)
         {
             string shape = n.Outputs.Count == 0 ? "" : n.Outputs[0][(n.Outputs[0].LastIndexOf(' ') + 1)..];
-            sb.AppendLine(inv, $"{n.Index,3}  {n.Name.PadRight(wName)}  {n.Op.PadRight(wOp)}  {shape,-16}  {(n.Supported ? "ok" : "UNSUPPORTED: " + n.Reason)}");
+            sb.AppendLine(inv, $"{n.Index,3}  {n.Name.PadRight(wName)}  {n.Op.PadRight(wOp)}  {shape,-16}  {(n.Supported ? (n.Folded ? "ok (constant)" : "ok") : "UNSUPPORTED: " + n.Reason)}");
         }
         foreach (var p in ModelProblems) sb.AppendLine(inv, $"problem: {p}");
         sb.AppendLine();
@@ -98,12 +99,13 @@ public static class OnnxInspector
         string Shaped(string t) => t.Length == 0 ? "(absent)"
             : $"{t}{(g.IsConstant(t) ? " const" : "")} {(g.Shapes.TryGetValue(t, out var s) ? s.ToString() : "?")}";
 
-        var nodes = g.Nodes.Concat(g.ConstantNodes).OrderBy(n => n.Index).Select(n =>
+        var folded = g.ConstantNodes.Concat(g.FoldedNodes).Select(n => n.Index).ToHashSet();
+        var nodes = g.AllNodes.Select(n =>
         {
             byNode.TryGetValue(n.Index, out var reason);
             return new InspectedNode(n.Index, n.Name, n.OpType, n.Inputs.Select(Shaped).ToList(), n.Outputs.Select(Shaped).ToList(),
                 n.Attributes.Values.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => a.ToString()).ToList(),
-                reason is null, reason is null ? null : Strip(reason));
+                reason is null, reason is null ? null : Strip(reason), folded.Contains(n.Index));
         }).ToList();
         var ops = g.OpCounts().Select(kv => new InspectedOp(kv.Key, kv.Value, nodes.Where(n => n.Op == kv.Key).All(n => n.Supported))).ToList();
         var problems = g.Diagnostics.Where(d => d.NodeIndex < 0).Select(d => Strip(d.Message)).ToList();

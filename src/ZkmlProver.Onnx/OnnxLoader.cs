@@ -8,8 +8,9 @@ namespace ZkmlProver.Onnx;
 /// <summary>
 /// Reads <c>.onnx</c> files into the typed <see cref="OnnxModel"/>: parses the protobuf (classes
 /// generated at build time from <c>Protos/onnx_subset.proto</c>), checks IR version (6–10) and opset
-/// (ai.onnx 11–17), converts initializers and Constant nodes to <see cref="FloatTensor"/>s, and runs
-/// shape inference and support checks node by node. Every error is an <see cref="OnnxException"/>
+/// (ai.onnx 11–17), converts initializers and Constant nodes to <see cref="FloatTensor"/>s, folds
+/// nodes whose inputs are all constants (see <see cref="OnnxGraph.FoldedNodes"/>), and runs shape
+/// inference and support checks node by node. Every error is an <see cref="OnnxException"/>
 /// with a one-line message naming the file (and node, op, attribute where it applies).
 /// </summary>
 public static class OnnxLoader
@@ -124,6 +125,7 @@ public static class OnnxLoader
 
         var nodes = ImmutableArray.CreateBuilder<OnnxNode>();
         var constantNodes = ImmutableArray.CreateBuilder<OnnxNode>();
+        var foldedNodes = ImmutableArray.CreateBuilder<OnnxNode>();
         var inference = new ShapeInference(shapes, consts, opset);
         var produced = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < g.Node.Count; i++)
@@ -145,6 +147,19 @@ public static class OnnxLoader
                 catch (OnnxException e) { Problem(e, i); }
                 continue;
             }
+            try
+            {
+                var folded = ConstantFolder.TryFold(node, consts, shapes, opset);
+                if (folded is not null)
+                {
+                    consts[node.Outputs[0]] = folded;
+                    shapes[node.Outputs[0]] = folded.ToShape();
+                    foldedNodes.Add(node);
+                    continue;
+                }
+            }
+            catch (OnnxException e) { Problem(e, i); foldedNodes.Add(node); continue; }
+            catch (OverflowException) { Problem(new OnnxFormatException($"{node.Where()}: a dimension overflows"), i); foldedNodes.Add(node); continue; }
             nodes.Add(node);
             try
             {
@@ -171,7 +186,7 @@ public static class OnnxLoader
             outputs.Add(declared with { Shape = vo.Type?.TensorType?.Shape is null ? inferred : Merge(declared.Shape, inferred) });
         }
 
-        var graph = new OnnxGraph(g.Name, nodes.ToImmutable(), constantNodes.ToImmutable(), consts.ToImmutableDictionary(StringComparer.Ordinal),
+        var graph = new OnnxGraph(g.Name, nodes.ToImmutable(), constantNodes.ToImmutable(), foldedNodes.ToImmutable(), consts.ToImmutableDictionary(StringComparer.Ordinal),
             inputs.ToImmutable(), outputs.ToImmutable(), shapes.ToImmutableDictionary(StringComparer.Ordinal), diags.ToImmutableArray());
         string producer = (proto.ProducerName + " " + proto.ProducerVersion).Trim();
         return new OnnxModel(path, proto.IrVersion, opset, producer, graph);

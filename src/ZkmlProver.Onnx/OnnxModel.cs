@@ -42,8 +42,9 @@ public sealed record OnnxModel(string Path, long IrVersion, long Opset, string P
 
 /// <summary>
 /// The typed, immutable main graph. <see cref="Nodes"/> are the computing nodes in file order
-/// (topologically sorted, as ONNX requires); Constant nodes are not among them: their values are in
-/// <see cref="Initializers"/> (and the nodes in <see cref="ConstantNodes"/>). <see cref="Inputs"/>
+/// (topologically sorted, as ONNX requires); Constant nodes and nodes folded to constants are not
+/// among them: their values are in <see cref="Initializers"/> (the nodes in <see cref="ConstantNodes"/>
+/// and <see cref="FoldedNodes"/>). <see cref="Inputs"/>
 /// are the graph inputs that are not initializers. <see cref="Shapes"/> has the inferred shape of
 /// every tensor (graph inputs, initializers, node outputs).
 /// </summary>
@@ -55,6 +56,12 @@ public sealed class OnnxGraph
     public ImmutableArray<OnnxNode> Nodes { get; }
     /// <summary>The Constant nodes of the file (their values are initializers).</summary>
     public ImmutableArray<OnnxNode> ConstantNodes { get; }
+    /// <summary>
+    /// Nodes whose inputs were all constants, folded at load time (their outputs are initializers):
+    /// shape arithmetic (Shape, Gather, Unsqueeze, Squeeze, Cast, Concat), Identity/Transpose/Reshape
+    /// of weights, Add/Sub/Mul/Div of constants.
+    /// </summary>
+    public ImmutableArray<OnnxNode> FoldedNodes { get; }
     /// <summary>Constant tensors by name: initializers, Constant node values, bound inputs.</summary>
     public ImmutableDictionary<string, FloatTensor> Initializers { get; }
     /// <summary>Graph inputs fed at run time (initializers excluded).</summary>
@@ -67,11 +74,11 @@ public sealed class OnnxGraph
     public ImmutableArray<OnnxDiagnostic> Diagnostics { get; }
 
     internal OnnxGraph(string name, ImmutableArray<OnnxNode> nodes, ImmutableArray<OnnxNode> constantNodes,
-        ImmutableDictionary<string, FloatTensor> initializers, ImmutableArray<OnnxValueInfo> inputs,
+        ImmutableArray<OnnxNode> foldedNodes, ImmutableDictionary<string, FloatTensor> initializers, ImmutableArray<OnnxValueInfo> inputs,
         ImmutableArray<OnnxValueInfo> outputs, ImmutableDictionary<string, OnnxShape> shapes,
         ImmutableArray<OnnxDiagnostic> diagnostics)
     {
-        Name = name; Nodes = nodes; ConstantNodes = constantNodes; Initializers = initializers;
+        Name = name; Nodes = nodes; ConstantNodes = constantNodes; FoldedNodes = foldedNodes; Initializers = initializers;
         Inputs = inputs; Outputs = outputs; Shapes = shapes; Diagnostics = diagnostics;
         var prod = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
         foreach (var n in nodes) foreach (var o in n.Outputs) if (o.Length > 0) prod[o] = n;
@@ -94,13 +101,16 @@ public sealed class OnnxGraph
     {
         var order = new List<string>();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var n in Nodes.Concat(ConstantNodes).OrderBy(n => n.Index))
+        foreach (var n in AllNodes)
         {
             if (!counts.TryGetValue(n.OpType, out int c)) order.Add(n.OpType);
             counts[n.OpType] = c + 1;
         }
         return order.Select(o => new KeyValuePair<string, int>(o, counts[o])).ToList();
     }
+
+    /// <summary>Every node of the file in file order: computing, Constant and folded nodes.</summary>
+    public IEnumerable<OnnxNode> AllNodes => Nodes.Concat(ConstantNodes).Concat(FoldedNodes).OrderBy(n => n.Index);
 
     /// <summary>The inferred shape of a tensor; throws if unknown.</summary>
     public OnnxShape ShapeOf(string tensor) => Shapes.TryGetValue(tensor, out var s) ? s
