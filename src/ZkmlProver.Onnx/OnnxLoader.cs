@@ -91,6 +91,7 @@ public static class OnnxLoader
         foreach (var t in g.Initializer)
         {
             if (t.Name.Length == 0) throw new OnnxFormatException($"{path}: an initializer has no name");
+            if (consts.ContainsKey(t.Name)) throw new OnnxFormatException($"{path}: initializer '{t.Name}' is defined twice");
             try { consts[t.Name] = TensorProtoReader.Convert(t, $"{path}: initializer"); }
             catch (UnsupportedOnnxException e) { Problem(e, -1); }
         }
@@ -122,6 +123,11 @@ public static class OnnxLoader
                     break;
                 }
         }
+
+        if (inputs.Count != 1)
+            Problem(new UnsupportedOnnxException(inputs.Count == 0
+                ? $"{path}: the graph has no runtime input (every input is an initializer)"
+                : $"{path}: the graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); exactly one is supported (a circuit has one input; bind the others as constants)"), -1);
 
         var nodes = ImmutableArray.CreateBuilder<OnnxNode>();
         var constantNodes = ImmutableArray.CreateBuilder<OnnxNode>();

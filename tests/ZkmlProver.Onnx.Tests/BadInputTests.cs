@@ -121,6 +121,14 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void DuplicateInitializerIsFormatError()
+    {
+        var b = new ModelBuilder().Input("x", 1, 2).Output("y").Init("c", [2], [1, 2]).Init("c", [2], [3, 4]);
+        b.Node("Add", "/Add", ["x", "c"], ["y"]);
+        Assert.Equal("test.onnx: initializer 'c' is defined twice", Fails<OnnxFormatException>(() => b.Load()).Message);
+    }
+
+    [Fact]
     public void NoGraphIsFormatError()
     {
         var m = new ModelProto { IrVersion = 8 };
@@ -170,8 +178,11 @@ public sealed class BadInputTests
     {
         var b = new ModelBuilder().Input("x", 1, 4).Input("d", 1, 4).Output("y");
         b.Node("Div", "/Div", ["x", "d"], ["y"]);
-        Assert.Equal("test.onnx: node 0 '/Div' (Div): input 1 ('d', divisor) must be a constant (initializer or Constant node)",
+        Assert.Equal("test.onnx: the graph has 2 inputs ('x', 'd'); exactly one is supported (a circuit has one input; bind the others as constants)",
             Fails<UnsupportedOnnxException>(() => b.Load()).Message);
+        var g = b.Load(new OnnxLoadOptions { Strict = false }).Graph;
+        Assert.Equal("test.onnx: node 0 '/Div' (Div): input 1 ('d', divisor) must be a constant (initializer or Constant node)",
+            Assert.Single(g.Diagnostics, d => d.NodeIndex == 0).Message);
     }
 
     [Fact]
