@@ -80,7 +80,20 @@ public sealed class HyraxOpening
     }
 
     public HyraxShape Shape { get; }
+    /// <summary>ρ_0..ρ_{Rows−1}.</summary>
     public ReadOnlySpan<Fr> Blinds => _blinds;
+
+    /// <summary>Writes the blinds (count, then 32-byte scalars) — e.g. the model owner's secret file.</summary>
+    public void Write(ProofWriter writer) => writer.WriteScalars(_blinds);
+
+    /// <summary>Reads blinds for the expected shape; never throws on the bytes.</summary>
+    public static bool TryRead(ProofReader reader, HyraxShape shape, [NotNullWhen(true)] out HyraxOpening? opening)
+    {
+        opening = null;
+        if (!reader.ReadScalars("hyrax blinds", out var blinds, shape.Rows)) return false;
+        opening = new HyraxOpening(shape, blinds);
+        return true;
+    }
 }
 
 /// <summary>

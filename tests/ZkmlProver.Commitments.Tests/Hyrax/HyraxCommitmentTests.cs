@@ -55,6 +55,20 @@ public class HyraxCommitmentTests
     }
 
     [Fact]
+    public void OpeningRoundTrips()
+    {
+        var shape = new HyraxShape(6);
+        HyraxCommitment.Commit(new long[50], shape, out var opening, new Random(6));
+        var w = new ProofWriter();
+        opening.Write(w);
+        var r = new ProofReader(w.ToArray());
+        Assert.True(HyraxOpening.TryRead(r, shape, out var back), r.Error);
+        Assert.True(r.ExpectEnd());
+        Assert.Equal(opening.Blinds.ToArray(), back.Blinds.ToArray());
+        Assert.False(HyraxOpening.TryRead(new ProofReader(w.ToArray()), new HyraxShape(8), out _));
+    }
+
+    [Fact]
     public void SerializationRoundTripsAndChecksTheRowCount()
     {
         var shape = new HyraxShape(5); // 4 rows × 8 columns
