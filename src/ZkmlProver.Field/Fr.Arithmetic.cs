@@ -28,7 +28,15 @@ public readonly partial struct Fr
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MulAdd(ulong a, ulong b, ulong c, ref ulong carry)
     {
-        ulong hi = Math.BigMul(a, b, out ulong lo);
+        // High and low halves as two register results: Math.BigMul's `out` low word goes through
+        // memory, which costs a store-to-load round trip on the reduction's serial dependency chain.
+        ulong hi, lo;
+        if (System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported)
+        {
+            hi = System.Runtime.Intrinsics.X86.Bmi2.X64.MultiplyNoFlags(a, b);
+            lo = a * b;
+        }
+        else hi = Math.BigMul(a, b, out lo);
         lo += c; hi += lo < c ? 1UL : 0UL;
         lo += carry; hi += lo < carry ? 1UL : 0UL;
         carry = hi;
@@ -74,37 +82,72 @@ public readonly partial struct Fr
 
     public static void Double(in Fr a, out Fr r) => Add(in a, in a, out r);
 
-    /// <summary>Montgomery product a·b·2^-256 mod n (CIOS, fully reduced output).</summary>
+    /// <summary>Montgomery product a·b·2^-256 mod n, fully reduced (separated operand scanning:
+    /// schoolbook 512-bit product, then four word-by-word Montgomery reduction rounds; straight-line
+    /// code, no allocation).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Mul(in Fr a, in Fr b, out Fr r)
     {
         ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3;
-        ulong t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, c, m;
+        ulong b0 = b.L0, b1 = b.L1, b2 = b.L2, b3 = b.L3;
+        ulong c = 0;
+        ulong t0 = MulAdd(a0, b0, 0, ref c);
+        ulong t1 = MulAdd(a0, b1, 0, ref c);
+        ulong t2 = MulAdd(a0, b2, 0, ref c);
+        ulong t3 = MulAdd(a0, b3, 0, ref c);
+        ulong t4 = c; c = 0;
+        t1 = MulAdd(a1, b0, t1, ref c);
+        t2 = MulAdd(a1, b1, t2, ref c);
+        t3 = MulAdd(a1, b2, t3, ref c);
+        t4 = MulAdd(a1, b3, t4, ref c);
+        ulong t5 = c; c = 0;
+        t2 = MulAdd(a2, b0, t2, ref c);
+        t3 = MulAdd(a2, b1, t3, ref c);
+        t4 = MulAdd(a2, b2, t4, ref c);
+        t5 = MulAdd(a2, b3, t5, ref c);
+        ulong t6 = c; c = 0;
+        t3 = MulAdd(a3, b0, t3, ref c);
+        t4 = MulAdd(a3, b1, t4, ref c);
+        t5 = MulAdd(a3, b2, t5, ref c);
+        t6 = MulAdd(a3, b3, t6, ref c);
+        ulong t7 = c;
+        MontReduce(t0, t1, t2, t3, t4, t5, t6, t7, out r);
+    }
 
-        // Round i: t += a·b_i; then t = (t + m·n) / 2^64.
-        Round(b.L0); Round(b.L1); Round(b.L2); Round(b.L3);
-        ReduceOnce(t0, t1, t2, t3, t4, out r);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        void Round(ulong bi)
-        {
-            c = 0;
-            t0 = MulAdd(a0, bi, t0, ref c);
-            t1 = MulAdd(a1, bi, t1, ref c);
-            t2 = MulAdd(a2, bi, t2, ref c);
-            t3 = MulAdd(a3, bi, t3, ref c);
-            ulong t5 = 0;
-            t4 = AddC(t4, c, ref t5);
-            m = t0 * NInv;
-            c = 0;
-            MulAdd(m, N0, t0, ref c);
-            t0 = MulAdd(m, N1, t1, ref c);
-            t1 = MulAdd(m, N2, t2, ref c);
-            t2 = MulAdd(m, N3, t3, ref c);
-            ulong c2 = 0;
-            t3 = AddC(t4, c, ref c2);
-            t4 = t5 + c2;
-        }
+    /// <summary>(t0..t7)·2^-256 mod n for t &lt; n·2^256, fully reduced.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MontReduce(ulong t0, ulong t1, ulong t2, ulong t3, ulong t4, ulong t5, ulong t6, ulong t7, out Fr r)
+    {
+        ulong e = 0, c = 0, m;
+        // Round 0: zero t0.
+        m = t0 * NInv;
+        MulAdd(m, N0, t0, ref c);
+        t1 = MulAdd(m, N1, t1, ref c);
+        t2 = MulAdd(m, N2, t2, ref c);
+        t3 = MulAdd(m, N3, t3, ref c);
+        t4 = AddC(t4, c, ref e);
+        // Round 1: zero t1.
+        m = t1 * NInv; c = 0;
+        MulAdd(m, N0, t1, ref c);
+        t2 = MulAdd(m, N1, t2, ref c);
+        t3 = MulAdd(m, N2, t3, ref c);
+        t4 = MulAdd(m, N3, t4, ref c);
+        t5 = AddC(t5, c, ref e);
+        // Round 2: zero t2.
+        m = t2 * NInv; c = 0;
+        MulAdd(m, N0, t2, ref c);
+        t3 = MulAdd(m, N1, t3, ref c);
+        t4 = MulAdd(m, N2, t4, ref c);
+        t5 = MulAdd(m, N3, t5, ref c);
+        t6 = AddC(t6, c, ref e);
+        // Round 3: zero t3.
+        m = t3 * NInv; c = 0;
+        MulAdd(m, N0, t3, ref c);
+        t4 = MulAdd(m, N1, t4, ref c);
+        t5 = MulAdd(m, N2, t5, ref c);
+        t6 = MulAdd(m, N3, t6, ref c);
+        t7 = AddC(t7, c, ref e);
+        ReduceOnce(t4, t5, t6, t7, e, out r);
     }
 
     public static void Square(in Fr a, out Fr r) => Mul(in a, in a, out r);
