@@ -1,44 +1,20 @@
 using ZkmlProver.Curve;
 using ZkmlProver.Field;
+using ZkmlProver.Polynomials;
 
 namespace ZkmlProver.Commitments.Hyrax;
 
-/// <summary>Small shared kernels for the Hyrax folder: eq tables (MSB-first), the Bulletproofs
-/// s-vector, logarithms and prover randomness.</summary>
+/// <summary>Small shared kernels for the Hyrax folder: eq tables, the Bulletproofs s-vector,
+/// logarithms, a core-split MSM and prover randomness.</summary>
 /// <remarks>
 /// <b>Variable order.</b> x₁ is the most significant bit of the index (PROTOCOL.md, Notation):
 /// for r = (r₁ … r_k), <c>EqTable(r)[i]</c> = Π_j (r_j·b_j + (1 − r_j)(1 − b_j)) with b₁ the top bit
-/// of i. Kept private to this folder so it does not depend on the Polynomials project's progress.
+/// of i; the s-vector uses the same order (round j ↔ bit j from the top).
 /// </remarks>
 internal static class HyraxMath
 {
-    /// <summary>Writes eq(r, ·) over {0,1}^k into <paramref name="table"/> (length 2^k), MSB-first.
-    /// Doubling: after processing r₁..r_j the prefix of length 2^j holds eq((r₁..r_j), ·).</summary>
-    public static void EqTable(ReadOnlySpan<Fr> r, Span<Fr> table)
-    {
-        if (table.Length != 1 << r.Length) throw new ArgumentException($"eq table needs {1 << r.Length} entries, got {table.Length}");
-        table[0] = Fr.One;
-        int size = 1;
-        for (int j = 0; j < r.Length; j++)
-        {
-            var rj = r[j];
-            for (int m = size - 1; m >= 0; m--)
-            {
-                var t = table[m];
-                Fr.Mul(in t, in rj, out var hi);
-                Fr.Sub(in t, in hi, out table[2 * m]);
-                table[2 * m + 1] = hi;
-            }
-            size *= 2;
-        }
-    }
-
-    public static Fr[] EqTable(ReadOnlySpan<Fr> r)
-    {
-        var t = new Fr[1 << r.Length];
-        EqTable(r, t);
-        return t;
-    }
+    /// <summary>eq(r, ·) over {0,1}^k, MSB-first (the project's <see cref="Mle.EqTable(ReadOnlySpan{Fr})"/>).</summary>
+    public static Fr[] EqTable(ReadOnlySpan<Fr> r) => Mle.EqTable(r);
 
     /// <summary>The Bulletproofs weight vector for challenges u₁..u_k (round j halves on the j-th most
     /// significant index bit): s_i = Π_j u_j^{+1 if bit j of i is 1, −1 otherwise}, times
