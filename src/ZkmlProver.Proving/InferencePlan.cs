@@ -32,8 +32,17 @@ public sealed class InferencePlan
             }
         foreach (var l in circuit.Layers) CheckSupported(l);
         foreach (var l in circuit.Layers)
+        {
             if (l is RescaleLayer r)
                 Bits[r.Name] = new BitsTensor($"bits:{r.Name}", Layout(r.Input), r.Shift, circuit.Tensor(r.Output).Bits, 1L << (r.Shift - 1));
+            if (l is MaxPool2dLayer mp)
+                for (int k = 1; k < mp.Kernel[0] * mp.Kernel[1]; k++)
+                {
+                    var key = Steps.MaxPoolStep.BitsKey(mp, k);
+                    Bits[key] = new BitsTensor($"bits:{key}", Layout(mp.Output), 0, circuit.Tensor(mp.Input).Bits + 1, 0);
+                    MaxPoolDiffs[key] = (mp, k);
+                }
+        }
     }
 
     public Circuit.Circuit Circuit { get; }
@@ -41,6 +50,8 @@ public sealed class InferencePlan
     public IReadOnlyDictionary<string, TensorLayout> WeightLayouts { get; }
     /// <summary>Bits tensors by the name of the Rescale layer that owns them, in layer order.</summary>
     public Dictionary<string, BitsTensor> Bits { get; } = new(StringComparer.Ordinal);
+    /// <summary>Bits tensors of MaxPool chain differences d_k, by bits key.</summary>
+    public Dictionary<string, (MaxPool2dLayer Layer, int K)> MaxPoolDiffs { get; } = new(StringComparer.Ordinal);
     /// <summary>Lookup arguments by layer name, in layer order.</summary>
     public Dictionary<string, LookupPlan> Lookups { get; } = new(StringComparer.Ordinal);
     /// <summary>Clip layers fused into the Lookup that reads them (skipped in the layer pass).</summary>
@@ -70,6 +81,8 @@ public sealed class InferencePlan
             ReluLayer r => _producer.GetValueOrDefault(r.Input) is RescaleLayer ? null : "a Relu whose input is not a Rescale output",
             FlattenLayer or ReshapeLayer => OnlyIntoDense(l.Output) ? null : "a reshape that feeds anything but a Dense layer",
             LookupLayer => null,
+            Conv2dLayer => null,
+            MaxPool2dLayer mp => Steps.MaxPoolStep.WindowsInside(Circuit, mp) ? null : "max pooling with windows that reach into padding",
             ClipLayer c => FusedClips.Contains(c.Name) ? null : "a Clip that does not feed a Lookup",
             _ => $"the {l.Op} layer",
         };

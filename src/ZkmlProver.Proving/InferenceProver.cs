@@ -52,11 +52,22 @@ public static class InferenceProver
 
         progress?.Invoke("committing the witness");
         var bitsTables = new Dictionary<BitsTensor, long[]>();
-        foreach (var (layerName, bits) in plan.Bits)
+        foreach (var (bitsKey, bits) in plan.Bits)
         {
-            var layer = (RescaleLayer)circuit.Layers.First(l => l.Name == layerName);
-            var table = bits.BuildTable(ctx.LongTable(layer.Input), ValidMask(bits.Layout), layer.Name,
-                $"widen the range (Bits) of '{layer.Output}' or lower the scale of '{layer.Input}'");
+            long[] table;
+            if (plan.MaxPoolDiffs.TryGetValue(bitsKey, out var diff))
+            {
+                var (ms, xs) = MaxPoolStep.Chain(ctx, diff.Layer);
+                var d = new long[ms[diff.K].Length];
+                for (int i = 0; i < d.Length; i++) d[i] = ms[diff.K - 1][i] - xs[diff.K][i];
+                table = bits.BuildTable(d, ValidMask(bits.Layout), diff.Layer.Name, $"widen the range (Bits) of '{diff.Layer.Input}'");
+            }
+            else
+            {
+                var layer = (RescaleLayer)circuit.Layers.First(l => l.Name == bitsKey);
+                table = bits.BuildTable(ctx.LongTable(layer.Input), ValidMask(bits.Layout), layer.Name,
+                    $"widen the range (Bits) of '{layer.Output}' or lower the scale of '{layer.Input}'");
+            }
             var c = HyraxCommitment.Commit(table, new HyraxShape(bits.NumVars), out var opening, rng);
             Send(s, c, bits.Name);
             bits.Committed = new CommittedTensor(bits.Name, c, opening, table);
@@ -89,6 +100,8 @@ public static class InferenceProver
             var claim = ctx.TakeClaim(layer);
             switch (layer)
             {
+                case Conv2dLayer cv: ConvStep.Prove(ctx, cv, claim); break;
+                case MaxPool2dLayer mp: MaxPoolStep.Prove(ctx, mp, claim); break;
                 case LookupLayer lk: LookupStep.Prove(ctx, plan.Lookups[lk.Name], claim); break;
                 case DenseLayer d: DenseStep.Prove(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Prove(ctx, r, claim); break;

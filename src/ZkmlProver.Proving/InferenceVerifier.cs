@@ -84,6 +84,8 @@ public static class InferenceVerifier
             var claim = ctx.TakeClaim(layer);
             switch (layer)
             {
+                case Conv2dLayer cv: ConvStep.Verify(ctx, cv, claim); break;
+                case MaxPool2dLayer mp: MaxPoolStep.Verify(ctx, mp, claim); break;
                 case LookupLayer lk: LookupStep.Verify(ctx, plan.Lookups[lk.Name], claim); break;
                 case DenseLayer d: DenseStep.Verify(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Verify(ctx, r, claim); break;

@@ -1,0 +1,80 @@
+using ZkmlProver.Field;
+using ZkmlProver.Polynomials;
+
+namespace ZkmlProver.Proving;
+
+/// <summary>
+/// A public per-sample selection map Y[o] = X[in(o)] (0 where o has no source), between padded
+/// per-sample layouts: im2col for convolutions, the window slots of pooling. Applied to every
+/// sample of a batch alike.
+/// </summary>
+/// <remarks>Its multilinear extension M̃(r_out, r_in) = Σ_pairs eq(r_out, o)·eq(r_in, i) is
+/// evaluated by the verifier in O(pairs + 2^vars), which is what keeps these layers cheap to verify.</remarks>
+public sealed class GatherMap(TensorLayout outLayout, TensorLayout inLayout, int[] outIndex, int[] inIndex)
+{
+    public TensorLayout Out { get; } = outLayout;
+    public TensorLayout In { get; } = inLayout;
+    public int[] OutIndex { get; } = outIndex;
+    public int[] InIndex { get; } = inIndex;
+
+    /// <summary>A[i] = Σ_{pairs (o, i)} weights[o] (the map transposed, applied to an eq table).</summary>
+    public void AccumulateIn(ReadOnlySpan<Fr> outWeights, in Fr scale, Span<Fr> a)
+    {
+        for (int k = 0; k < OutIndex.Length; k++)
+        {
+            var w = outWeights[OutIndex[k]];
+            if (w.IsZero) continue;
+            Fr.Mul(in w, in scale, out var t);
+            Fr.Add(in a[InIndex[k]], in t, out a[InIndex[k]]);
+        }
+    }
+
+    /// <summary>M̃(rOut, rIn).</summary>
+    public Fr Evaluate(Fr[] rOut, Fr[] rIn)
+    {
+        var eo = Mle.EqTable(rOut);
+        var ei = Mle.EqTable(rIn);
+        Fr acc = Fr.Zero;
+        for (int k = 0; k < OutIndex.Length; k++) acc += eo[OutIndex[k]] * ei[InIndex[k]];
+        return acc;
+    }
+
+    /// <summary>Applies the map to every sample of a padded batch table (integers).</summary>
+    public long[] Apply(long[] x, int batchPadded)
+    {
+        int inSize = In.PaddedSize, outSize = Out.PaddedSize;
+        var y = new long[(long)batchPadded * outSize];
+        for (int b = 0; b < batchPadded; b++)
+            for (int k = 0; k < OutIndex.Length; k++)
+                y[b * outSize + OutIndex[k]] = x[b * inSize + InIndex[k]];
+        return y;
+    }
+
+    /// <summary>Maps of a 2-D window operator over [C, H, W] (pooling slots or im2col).</summary>
+    /// <param name="slot">For pooling: the window cell (i, j) this map selects; null for im2col (all cells, output [H′, W′, C, kh, kw]).</param>
+    public static GatherMap Window(int c, int h, int w, int kh, int kw, int[] strides, int[] pads, int[] dilations,
+        int outH, int outW, (int I, int J)? slot)
+    {
+        var inLayout = new TensorLayout([c, h, w]);
+        var outLayout = slot is null ? new TensorLayout([outH, outW, c, kh, kw]) : new TensorLayout([c, outH, outW]);
+        var outs = new List<int>();
+        var ins = new List<int>();
+        for (int ch = 0; ch < c; ch++)
+            for (int oh = 0; oh < outH; oh++)
+                for (int ow = 0; ow < outW; ow++)
+                    for (int i = 0; i < kh; i++)
+                        for (int j = 0; j < kw; j++)
+                        {
+                            if (slot is { } s && (s.I != i || s.J != j)) continue;
+                            int ih = oh * strides[0] + i * dilations[0] - pads[0];
+                            int iw = ow * strides[1] + j * dilations[1] - pads[1];
+                            if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                            long outLogical = slot is null
+                                ? ((((long)oh * outW + ow) * c + ch) * kh + i) * kw + j
+                                : ((long)ch * outH + oh) * outW + ow;
+                            outs.Add(outLayout.PaddedIndex(outLogical));
+                            ins.Add(inLayout.PaddedIndex(((long)ch * h + ih) * w + iw));
+                        }
+        return new GatherMap(outLayout, inLayout, [.. outs], [.. ins]);
+    }
+}
