@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 using ZkmlProver.Onnx.Protos;
 
@@ -69,14 +70,15 @@ public static class TensorProtoReader
                 var f = new float[n];
                 if (raw is not null)
                 {
-                    for (int i = 0; i < n; i++) f[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(4 * i));
+                    if (BitConverter.IsLittleEndian) raw.AsSpan().CopyTo(MemoryMarshal.AsBytes(f.AsSpan()));
+                    else for (int i = 0; i < n; i++) f[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(4 * i));
                 }
                 else
                 {
                     CheckTyped(what, proto.FloatData.Count, n, "float_data");
                     proto.FloatData.CopyTo(f, 0);
                 }
-                return new FloatTensor(proto.Name, shape, ImmutableArray.Create(f), default, type);
+                return new FloatTensor(proto.Name, shape, ImmutableCollectionsMarshal.AsImmutableArray(f), default, type);
             }
             case OnnxDataType.Double:
             {
@@ -91,7 +93,7 @@ public static class TensorProtoReader
                     CheckTyped(what, proto.DoubleData.Count, n, "double_data");
                     for (int i = 0; i < n; i++) f[i] = (float)proto.DoubleData[i];
                 }
-                return new FloatTensor(proto.Name, shape, ImmutableArray.Create(f), default, type);
+                return new FloatTensor(proto.Name, shape, ImmutableCollectionsMarshal.AsImmutableArray(f), default, type);
             }
             case OnnxDataType.Int64:
             case OnnxDataType.Int32:
@@ -118,7 +120,7 @@ public static class TensorProtoReader
                 }
                 var f = new float[n];
                 for (int i = 0; i < n; i++) f[i] = l[i];
-                return new FloatTensor(proto.Name, shape, ImmutableArray.Create(f), ImmutableArray.Create(l), type);
+                return new FloatTensor(proto.Name, shape, ImmutableCollectionsMarshal.AsImmutableArray(f), ImmutableCollectionsMarshal.AsImmutableArray(l), type);
             }
             case OnnxDataType.Undefined:
                 throw new OnnxFormatException($"{what} has no data_type");

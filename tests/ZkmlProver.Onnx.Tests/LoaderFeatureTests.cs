@@ -5,7 +5,7 @@ using ZkmlProver.Onnx.Protos;
 namespace ZkmlProver.Onnx.Tests;
 
 /// <summary>Loader features on small hand-built models: constants, data encodings, dynamic batch, geometry.</summary>
-public sealed class LoaderFeatureTests
+public sealed class LoaderFeatureTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void ConstantNodesBecomeInitializers()
@@ -174,6 +174,7 @@ public sealed class LoaderFeatureTests
         var r = OnnxInspector.Inspect(SharedData.RequireDir(Path.Combine("models", "digits_cnn", "network.onnx")));
         Assert.True(r.Supported);
         Assert.Equal(410, r.ParameterCount);
+        output.WriteLine(r.ToText());
         Assert.Contains("supported: yes", r.ToText());
     }
 }
