@@ -114,6 +114,16 @@ internal sealed class ShapeInference
         return (int)(axis < 0 ? axis + rank : axis);
     }
 
+    /// <summary>
+    /// A symbolic dimension 0 is the batch: samples are independent, so an op may not mix them
+    /// (reduce, concatenate, transpose or reshape across dimension 0).
+    /// </summary>
+    private static void NoBatchMixing(OnnxNode n, OnnxShape x, bool mixes, string what)
+    {
+        if (x.Rank > 0 && !x[0].IsKnown && mixes)
+            throw new UnsupportedOnnxException($"{n.Where()}: {what} across the dynamic batch dimension '{x[0]}' of {x} is not supported (samples must stay independent)");
+    }
+
     private OnnxShape Unary(OnnxNode n)
     {
         Arity(n, 1, 1);
@@ -166,6 +176,7 @@ internal sealed class ShapeInference
         if (b.Rank != 2) throw new OnnxFormatException($"{w}: input B has shape {b}; Gemm needs a 2-D input");
         Const(n, 1, "B, the weight matrix");
         bool ta = n.GetInt("transA", 0) != 0, tb = n.GetInt("transB", 0) != 0;
+        NoBatchMixing(n, a, ta, "transA = 1 (a product)");
         OnnxDim m = ta ? a[1] : a[0], k = ta ? a[0] : a[1];
         OnnxDim k2 = tb ? b[1] : b[0], nn = tb ? b[0] : b[1];
         if (k.IsKnown && k2.IsKnown && k.Value != k2.Value)
@@ -227,6 +238,7 @@ internal sealed class ShapeInference
         var x = In(n, 0);
         long axis = n.GetInt("axis", opset >= 13 ? -1 : 1);
         int a = Axis(n, axis, x.Rank, "axis");
+        NoBatchMixing(n, x, a == 0, $"softmax (axis = {axis})");
         // Before opset 13, Softmax flattens the input to 2-D at `axis` and normalizes over all
         // trailing dims together; that equals a one-axis softmax only when the trailing dims are 1.
         if (opset < 13 && x.Dims.Skip(a + 1).Any(d => !d.IsKnown || d.Value != 1))
@@ -312,6 +324,7 @@ internal sealed class ShapeInference
         Arity(n, 1, 1);
         var x = In(n, 0);
         int axis = Axis(n, n.GetInt("axis", 1), x.Rank, "axis", allowRank: true);
+        NoBatchMixing(n, x, axis == 0, "flatten with axis = 0");
         return new OnnxShape([Product(x.Dims.Take(axis)), Product(x.Dims.Skip(axis))]);
     }
 
@@ -361,6 +374,7 @@ internal sealed class ShapeInference
         }
         else if (!inSymbolic && inKnown != outKnown)
             throw new OnnxFormatException($"{w}: cannot reshape {x} ({inKnown} elements) to [{string.Join(",", target)}] ({outKnown} elements)");
+        NoBatchMixing(n, x, dims.Length == 0 || !dims[0].Equals(x[0]) || dims.Skip(1).Any(d => !d.IsKnown), $"reshape to [{string.Join(",", target)}]");
         return new OnnxShape(dims);
     }
 
@@ -371,6 +385,7 @@ internal sealed class ShapeInference
         long[] perm = n.GetInts("perm") ?? Enumerable.Range(0, x.Rank).Reverse().Select(i => (long)i).ToArray();
         if (perm.Length != x.Rank || perm.OrderBy(p => p).Select((p, i) => p == i).Any(ok => !ok))
             throw new OnnxFormatException($"{n.Where()}: attribute perm = [{string.Join(",", perm)}] is not a permutation of the {x.Rank} axes of {x}");
+        NoBatchMixing(n, x, perm[0] != 0, $"transpose (perm = [{string.Join(",", perm)}])");
         return new OnnxShape(perm.Select(p => x[(int)p]));
     }
 
@@ -382,6 +397,7 @@ internal sealed class ShapeInference
         long axisAttr = n.GetRequiredInt("axis");
         int axis = Axis(n, axisAttr, first.Rank, "axis");
         var dims = first.Dims.ToArray();
+        NoBatchMixing(n, first, axis == 0, "concatenation on axis 0");
         for (int i = 1; i < n.Inputs.Length; i++)
         {
             var s = In(n, i);

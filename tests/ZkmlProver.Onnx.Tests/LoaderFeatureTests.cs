@@ -246,3 +246,32 @@ public sealed class ShapeRuleTests
         Assert.Equal("[2,15]", g.ShapeOf("y").ToString());
     }
 }
+
+public sealed class DynamicBatchRuleTests
+{
+    [Theory]
+    [InlineData("Softmax", "axis", 0, "softmax (axis = 0) across the dynamic batch dimension 'N'")]
+    [InlineData("Flatten", "axis", 0, "flatten with axis = 0 across the dynamic batch dimension 'N'")]
+    [InlineData("Concat", "axis", 0, "concatenation on axis 0 across the dynamic batch dimension 'N'")]
+    public void OpsMayNotMixSamples(string op, string attr, long value, string message)
+    {
+        var b = new ModelBuilder().InputSym("x", "N", 3).Output("y");
+        b.Node(op, "/op", op == "Concat" ? ["x", "x"] : ["x"], ["y"]).Attribute.Add(ModelBuilder.Int(attr, value));
+        var e = Assert.Throws<UnsupportedOnnxException>(() => b.Load());
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void TransposeAndReshapeMayNotMoveTheBatch()
+    {
+        var t = new ModelBuilder().InputSym("x", "N", 3).Output("y");
+        t.Node("Transpose", "/T", ["x"], ["y"]);
+        Assert.Contains("transpose (perm = [1,0])", Assert.Throws<UnsupportedOnnxException>(() => t.Load()).Message);
+        var r = new ModelBuilder().InputSym("x", "N", 3, 2).Output("y").InitInt64("s", -1, 2);
+        r.Node("Reshape", "/R", ["x", "s"], ["y"]);
+        Assert.Contains("reshape to [-1,2]", Assert.Throws<UnsupportedOnnxException>(() => r.Load()).Message);
+        var ok = new ModelBuilder().InputSym("x", "N", 3, 2).Output("y").InitInt64("s", 0, -1);
+        ok.Node("Reshape", "/R", ["x", "s"], ["y"]);
+        Assert.Equal("[N,6]", ok.Load().Graph.ShapeOf("y").ToString());
+    }
+}
