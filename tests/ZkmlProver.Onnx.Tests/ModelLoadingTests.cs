@@ -38,3 +38,27 @@ public sealed class ModelLoadingTests(ITestOutputHelper output)
         Assert.Equal(expectedOut, g.ShapeOf(outp.Name).ToArray());
     }
 }
+
+/// <summary>The shared models with their batch dimension made dynamic (as torch.onnx.export with dynamic_axes writes it).</summary>
+public sealed class DynamicBatchModelTests
+{
+    [SharedTheory]
+    [MemberData(nameof(ModelLoadingTests.Models), MemberType = typeof(ModelLoadingTests))]
+    public void BatchDimensionCanBeSymbolic(string name)
+    {
+        string path = SharedData.RequireDir(Path.Combine("models", name, "network.onnx"));
+        var proto = OnnxLoader.ReadProto(path);
+        foreach (var v in proto.Graph.Input.Concat(proto.Graph.Output))
+            v.Type.TensorType.Shape.Dim[0] = new Protos.TensorShapeProto.Types.Dimension { DimParam = "batch_size" };
+        var g = OnnxLoader.Load(proto, path).Graph;
+        var staticG = OnnxLoader.Load(path).Graph;
+        Assert.True(g.Inputs[0].HasDynamicBatch);
+        foreach (var n in g.Nodes)
+        {
+            var dyn = g.ShapeOf(n.Outputs[0]);
+            var st = staticG.ShapeOf(n.Outputs[0]);
+            Assert.Equal("batch_size", dyn[0].Param);
+            Assert.Equal(st.DropFirst(), dyn.DropFirst());
+        }
+    }
+}
