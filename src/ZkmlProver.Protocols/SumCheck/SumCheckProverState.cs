@@ -20,7 +20,8 @@ namespace ZkmlProver.Protocols.SumCheck;
 /// copies if you need them. Each factor must be its own array (the same array twice would be folded
 /// twice); to use a factor twice, repeat its index in a <see cref="ProductTerm"/>.</para>
 /// <para>Large rounds run on all cores (<see cref="Parallel.For(int, int, Action{int})"/> over
-/// contiguous chunks, partial sums combined in chunk order, so results are deterministic). Not thread-safe.</para>
+/// contiguous chunks, four per core, partial sums combined in chunk order, so results are
+/// deterministic). Not thread-safe.</para>
 /// </remarks>
 public sealed class SumCheckProverState
 {
@@ -58,7 +59,8 @@ public sealed class SumCheckProverState
         _points = terms.Degree + 1;
         _length = len;
         NumVars = Mle.NumVars(len);
-        _chunks = Math.Max(1, Environment.ProcessorCount);
+        // A few chunks per core, so that a descheduled worker (shared machines) delays less.
+        _chunks = Environment.ProcessorCount == 1 ? 1 : 4 * Environment.ProcessorCount;
         _partials = new Fr[_chunks * _termFactors.Length * _points];
         _evalBody = EvalChunk;
         _foldBody = FoldChunk;
