@@ -116,6 +116,7 @@ public sealed class HyraxCommitment
     }
 
     public HyraxShape Shape { get; }
+    /// <summary>C_0..C_{Rows−1} (affine after <see cref="Commit(ReadOnlyMemory{long}, HyraxShape, out HyraxOpening, Random?)"/> or decoding).</summary>
     public ReadOnlySpan<Point> Rows => _rows;
     internal Point[] RowArray => _rows;
 
@@ -167,6 +168,7 @@ public sealed class HyraxCommitment
         transcript.AppendPoints(label + "/rows", _rows);
     }
 
+    /// <summary>Writes the row count and the rows (33-byte compressed points).</summary>
     public void Write(ProofWriter writer) => writer.WritePoints(_rows);
 
     /// <summary>Decodes a commitment of the expected shape (the row count is checked against it).

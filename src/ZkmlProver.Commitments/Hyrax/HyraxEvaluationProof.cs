@@ -99,6 +99,7 @@ public sealed class HyraxEvaluationProof
     /// <summary>The log-size dot-product argument over the row combination u.</summary>
     public LogDotProductProof Inner { get; }
 
+    /// <summary>Writes the proof: exactly the inner argument's encoding for length Cols.</summary>
     public void Write(ProofWriter writer) => Inner.Write(writer);
 
     /// <summary>Decodes a proof for a vector of the given shape; never throws on the bytes.</summary>
