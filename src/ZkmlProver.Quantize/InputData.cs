@@ -98,21 +98,22 @@ public sealed class InputData
         for (int li = 1; li < lines.Count; li++)
         {
             int line = li + 1;
-            if (lines[li].Trim().Length == 0) throw new QuantizeException($"{source}: line {line} is empty");
+            string where = $"row {li} (line {line})";
+            if (lines[li].Trim().Length == 0) throw new QuantizeException($"{source}: {where} is empty");
             var cells = lines[li].Split(',');
             if (cells.Length != header.Length)
-                throw new QuantizeException($"{source}: line {line} has {cells.Length} columns, the header has {header.Length}");
+                throw new QuantizeException($"{source}: {where} has {cells.Length} columns, the header has {header.Length}");
             var v = new float[features.Length];
             for (int j = 0; j < features.Length; j++)
-                v[j] = Cell(cells[features[j]], source, line, header[features[j]]);
+                v[j] = Cell(cells[features[j]], source, where, header[features[j]]);
             rows.Add(v);
             if (labels is not null)
             {
                 string lc = cells[labelCol].Trim();
                 if (!int.TryParse(lc, NumberStyles.Integer, CultureInfo.InvariantCulture, out int lab))
                 {
-                    float lf = Cell(lc, source, line, header[labelCol]);
-                    if (lf != MathF.Floor(lf)) throw new QuantizeException($"{source}: line {line}, column '{header[labelCol]}': label '{lc}' is not an integer");
+                    float lf = Cell(lc, source, where, header[labelCol]);
+                    if (lf != MathF.Floor(lf)) throw new QuantizeException($"{source}: {where}, column '{header[labelCol]}': label '{lc}' is not an integer");
                     lab = (int)lf;
                 }
                 labels.Add(lab);
@@ -122,14 +123,14 @@ public sealed class InputData
         return new InputData(source, rows, labels, ids);
     }
 
-    static float Cell(string raw, string source, int line, string column)
+    static float Cell(string raw, string source, string where, string column)
     {
         string s = raw.Trim().Trim('"');
-        if (s.Length == 0) throw new QuantizeException($"{source}: line {line}, column '{column}': missing value");
+        if (s.Length == 0) throw new QuantizeException($"{source}: {where}, column '{column}': missing value");
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
-            throw new QuantizeException($"{source}: line {line}, column '{column}': '{s}' is not a number");
+            throw new QuantizeException($"{source}: {where}, column '{column}': '{s}' is not a number");
         float f = (float)d;
-        if (!float.IsFinite(f)) throw new QuantizeException($"{source}: line {line}, column '{column}': {s} is not a finite number (NaN/Inf not allowed)");
+        if (!float.IsFinite(f)) throw new QuantizeException($"{source}: {where}, column '{column}': {s} is not a finite number (NaN/Inf not allowed)");
         return f;
     }
 }

@@ -35,11 +35,11 @@ public class InputDataTests
     }
 
     [Theory]
-    [InlineData("a,b\n1,\n", "line 2, column 'b': missing value")]
-    [InlineData("a,b\n1,x\n", "line 2, column 'b': 'x' is not a number")]
-    [InlineData("a,b\n1,2\n1,NaN\n", "line 3, column 'b'")]
-    [InlineData("a,b\n1,2\nInfinity,2\n", "line 3, column 'a'")]
-    [InlineData("a,b\n1,2,3\n", "line 2 has 3 columns, the header has 2")]
+    [InlineData("a,b\n1,\n", "row 1 (line 2), column 'b': missing value")]
+    [InlineData("a,b\n1,x\n", "row 1 (line 2), column 'b': 'x' is not a number")]
+    [InlineData("a,b\n1,2\n1,NaN\n", "row 2 (line 3), column 'b'")]
+    [InlineData("a,b\n1,2\nInfinity,2\n", "row 2 (line 3), column 'a'")]
+    [InlineData("a,b\n1,2,3\n", "row 1 (line 2) has 3 columns, the header has 2")]
     [InlineData("a,b\n", "at least one data row")]
     [InlineData("a,label\n1,0.5\n", "not an integer")]
     public void Csv_Errors_NameLineAndColumn(string text, string expected)
