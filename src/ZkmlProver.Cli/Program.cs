@@ -20,6 +20,9 @@ public static class Program
         var root = new RootCommand("zkml: compile ONNX models to integer circuits and prove inference in zero knowledge");
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(CompileCommand.Create());
+        root.Subcommands.Add(CommitCommand.Create());
+        root.Subcommands.Add(ProveCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         return root;
     }
 

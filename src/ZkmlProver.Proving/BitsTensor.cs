@@ -78,7 +78,7 @@ public sealed class BitsTensor
         {
             long z = paddedX[i] + (valid[i] ? Offset : 0);
             if (z < lo || z > hi)
-                throw new InvalidOperationException($"layer '{layerName}': value {paddedX[i]} at index {i} does not fit {HighBits} signed bits after dividing by 2^{LowBits}; {remedy}");
+                throw new ProvingException($"layer '{layerName}': value {paddedX[i]} at index {i} does not fit {HighBits} signed bits after dividing by 2^{LowBits}; {remedy}");
             ulong u = (ulong)z;
             for (int j = 0; j < Width; j++) table[(long)i * width + j] = (long)((u >> j) & 1);
         }

@@ -33,14 +33,14 @@ public abstract class ContextBase(InferencePlan plan, bool privateInput)
             return;
         }
         if (!_pending.TryAdd(source, claim))
-            throw new NotSupportedException($"tensor '{source}' is read by more than one layer; the prover supports chains of layers only");
+            throw new ProvingException($"tensor '{source}' is read by more than one layer; the prover supports chains of layers only");
     }
 
     /// <summary>Takes the claim on a layer's output; every layer's output must be claimed by then.</summary>
     public EvalClaim TakeClaim(Layer layer)
     {
         if (!_pending.Remove(Plan.Source(layer.Output), out var c))
-            throw new NotSupportedException($"layer '{layer.Name}': its output '{layer.Output}' is not used by any later layer or output");
+            throw new ProvingException($"layer '{layer.Name}': its output '{layer.Output}' is not used by any later layer or output");
         return c;
     }
 

@@ -87,7 +87,7 @@ public sealed class InferencePlan
             _ => $"the {l.Op} layer",
         };
         if (why is not null)
-            throw new NotSupportedException($"layer '{l.Name}' ({l.Op}): the prover does not support {why} yet");
+            throw new ProvingException($"layer '{l.Name}' ({l.Op}): the prover does not support {why} yet");
     }
 
     private bool OnlyIntoDense(string tensor)

@@ -17,7 +17,7 @@ public static class InferenceProver
     /// <param name="input">B × input size values, batch-major, at the input's scale.</param>
     /// <param name="rng">null for real proofs (CSPRNG); a seeded source for reproducible tests.</param>
     /// <exception cref="CircuitRangeException">A value leaves its declared range (names layer and remedy).</exception>
-    /// <exception cref="NotSupportedException">The circuit uses a layer the prover does not support.</exception>
+    /// <exception cref="ProvingException">The circuit uses a layer the prover does not support, or a value leaves its range.</exception>
     public static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
         long[] input, int batch, bool privateInput = false, Random? rng = null, Action<string>? progress = null)
     {
@@ -106,7 +106,7 @@ public static class InferenceProver
                 case DenseLayer d: DenseStep.Prove(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Prove(ctx, r, claim); break;
                 case ReluLayer r: ReluStep.Prove(ctx, r, claim); break;
-                default: throw new NotSupportedException($"layer '{layer.Name}' ({layer.Op}) is not supported by the prover");
+                default: throw new ProvingException($"layer '{layer.Name}' ({layer.Op}) is not supported by the prover");
             }
         }
         if (ctx.PendingCount != 0) throw new InvalidOperationException("internal error: claims left after the last layer");

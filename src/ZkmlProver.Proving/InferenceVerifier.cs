@@ -32,7 +32,7 @@ public static class InferenceVerifier
             return new VerificationResult(Verdict.Accept, proof);
         }
         catch (ProofRejectedException e) { return Reject(e.Message); }
-        catch (NotSupportedException e) { return Reject(e.Message); }
+        catch (ProvingException e) { return Reject(e.Message); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or FormatException or OverflowException)
         {
             return Reject($"malformed proof: {e.Message}");

@@ -28,11 +28,11 @@ public sealed class LookupPlan
         int tv = 0;
         while ((1L << tv) < domain) tv++;
         if (tv > MaxTableVars)
-            throw new NotSupportedException($"layer '{layer.Name}': lookup over {domain} input values needs a table of 2^{tv} entries (limit 2^{MaxTableVars}); lower the bits of '{X}'");
+            throw new ProvingException($"layer '{layer.Name}': lookup over {domain} input values needs a table of 2^{tv} entries (limit 2^{MaxTableVars}); lower the bits of '{X}'");
         TVars = tv;
         var baseTable = LookupTables.Build(layer.Function, layer.InScale, layer.OutScale, layer.Min, layer.Max);
         if (LookupTables.Digest(baseTable) != layer.TableDigest)
-            throw new NotSupportedException($"layer '{layer.Name}': the {layer.Function} table computed on this machine differs from the circuit's (digest mismatch)");
+            throw new ProvingException($"layer '{layer.Name}': the {layer.Function} table computed on this machine differs from the circuit's (digest mismatch)");
         int size = 1 << tv;
         TableIn = new long[size];
         TableOut = new long[size];
@@ -78,7 +78,7 @@ public sealed class LookupPlan
         {
             long j = x - Lo;
             if (j < 0 || j >= domain)
-                throw new InvalidOperationException($"layer '{Layer.Name}': input {x} is outside the lookup table's domain [{Lo}, {Lo + domain - 1}]; widen the table (lookup bits) or lower the input scale");
+                throw new ProvingException($"layer '{Layer.Name}': input {x} is outside the lookup table's domain [{Lo}, {Lo + domain - 1}]; widen the table (lookup bits) or lower the input scale");
             m[j]++;
         }
         return m;

@@ -21,7 +21,7 @@ public static class CliErrors
 
     /// <summary>True for the exception types that report bad input.</summary>
     public static bool IsExpected(Exception e) => e is OnnxException or QuantizeException or CircuitFormatException
-        or CircuitRangeException or IOException or UnauthorizedAccessException;
+        or CircuitRangeException or IOException or UnauthorizedAccessException or Proving.ProvingException;
 
     static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 }
