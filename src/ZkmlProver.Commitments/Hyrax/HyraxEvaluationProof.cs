@@ -152,8 +152,9 @@ public sealed class HyraxEvaluationProof
     // ───────────────────────────── general / batched form ─────────────────────────────
 
     /// <summary>Proves claims ⟨v, L ⊗ R′_k⟩ = y_k (all with the same row weights L) with one
-    /// argument. Throws <see cref="InvalidOperationException"/> if a claimed value is wrong (a caller
-    /// bug caught before it becomes a rejected proof).</summary>
+    /// argument. Throws <see cref="InvalidOperationException"/> if a claimed value is wrong or a
+    /// committed claim's C_y is not y·G + r_y·H (caller bugs caught before they become rejected
+    /// proofs; the messages never print secret values).</summary>
     /// <param name="rowWeights">L, length Rows.</param>
     /// <param name="claims">At least one claim; each R′_k of length Cols.</param>
     public static HyraxEvaluationProof ProveBatch(FsTranscript transcript, HyraxCommitment commitment, HyraxOpening opening, HyraxValues values,
@@ -180,7 +181,9 @@ public sealed class HyraxEvaluationProof
         {
             var c = claims[k];
             var actual = FieldVectors.InnerProduct(u, c.Claim.ColumnWeights);
-            if (actual != c.Value) throw new InvalidOperationException($"hyrax-eval: claim {k} states {c.Value} but ⟨v, L ⊗ R′⟩ = {actual}");
+            if (actual != c.Value) throw new InvalidOperationException($"hyrax-eval: claim {k} does not hold for the committed vector (its value differs from ⟨v, L ⊗ R′⟩; values are not printed: they are secret)");
+            if (!c.Claim.IsPublic && commitment.Key.Commit(c.Value, c.Blind) != c.Claim.ValueCommitment)
+                throw new InvalidOperationException($"hyrax-eval: claim {k}: the value commitment is not value·G + blind·H");
             FieldVectors.ScaledAdd(a, gamma[k], c.Claim.ColumnWeights);
             blind += gamma[k] * c.Blind;
         }

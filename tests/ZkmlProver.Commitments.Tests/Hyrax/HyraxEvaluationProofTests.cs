@@ -122,6 +122,8 @@ public class HyraxEvaluationProofTests
         var s = MakeSetup(4, 16, 6, small: true);
         Assert.Throws<InvalidOperationException>(() =>
             HyraxEvaluationProof.ProvePublic(T(), s.Com, s.Opening, s.Values, s.Point, s.Y + Fr.One));
+        Assert.Throws<InvalidOperationException>(() =>
+            HyraxEvaluationProof.Prove(T(), s.Com, s.Opening, s.Values, s.Point, s.Cy, s.Y, s.Blind + Fr.One));
     }
 
     [Fact]
