@@ -28,12 +28,17 @@ public sealed class QuantizedModel(Circuit.Circuit circuit, WeightSet weights, i
     /// <summary>Warnings and remarks from quantization.</summary>
     public IReadOnlyList<string> Notes { get; } = notes;
 
-    /// <summary>Quantizes input rows into the circuit's batch-major input (round half away from zero);
-    /// an element outside the input's declared range is a <see cref="QuantizeException"/> naming the row and element.</summary>
-    public long[] QuantizeInputs(InputData data)
+    /// <summary>Quantizes input rows into the circuit's batch-major input (see <see cref="QuantizeInputs(Circuit.Circuit, InputData)"/>).</summary>
+    public long[] QuantizeInputs(InputData data) => QuantizeInputs(Circuit, data);
+
+    /// <summary>Quantizes input rows for <paramref name="circuit"/>: round half away from zero at the
+    /// input's scale, batch-major. A wrong row length, a non-finite value or a value outside the
+    /// input's declared range is a <see cref="QuantizeException"/> naming the row and element.</summary>
+    public static long[] QuantizeInputs(Circuit.Circuit circuit, InputData data)
     {
-        var t = Circuit.InputTensor;
+        var t = circuit.InputTensor;
         int size = t.Size;
+        if (data.Count == 0) throw new QuantizeException($"{data.Source}: no input rows");
         var q = new long[(long)data.Count * size];
         for (int r = 0; r < data.Count; r++)
         {
