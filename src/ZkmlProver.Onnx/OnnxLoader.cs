@@ -99,8 +99,14 @@ public static class OnnxLoader
         if (options.ConstantInputs is not null)
             foreach (var (name, t) in options.ConstantInputs)
             {
-                if (!g.Input.Any(i => i.Name == name))
-                    throw new ArgumentException($"{path}: ConstantInputs names '{name}', which is not a graph input");
+                var declared = g.Input.FirstOrDefault(i => i.Name == name)
+                    ?? throw new ArgumentException($"{path}: ConstantInputs names '{name}', which is not a graph input");
+                if (declared.Type?.TensorType?.Shape is not null)
+                {
+                    var ds = ValueInfo(declared, path, "input").Shape;
+                    if (ds.Rank != t.Rank || Enumerable.Range(0, ds.Rank).Any(d => ds[d].IsKnown && ds[d].Value != t.Shape[d]))
+                        throw new OnnxFormatException($"{path}: graph input '{name}' is declared {ds} but the constant bound to it has shape [{string.Join(",", t.Shape)}]");
+                }
                 consts[name] = t.Name == name ? t : t.WithName(name);
             }
 

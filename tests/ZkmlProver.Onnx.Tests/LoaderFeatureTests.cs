@@ -146,6 +146,8 @@ public sealed class LoaderFeatureTests(Xunit.Abstractions.ITestOutputHelper outp
         var g = b.Load(new OnnxLoadOptions { ConstantInputs = new Dictionary<string, FloatTensor> { ["shape"] = FloatTensor.FromInt64("", [2], [3, 2]) } }).Graph;
         Assert.Single(g.Inputs);
         Assert.Equal(OnnxShape.Of(3, 2), g.ShapeOf("y"));
+        var e = Assert.Throws<OnnxFormatException>(() => b.Load(new OnnxLoadOptions { ConstantInputs = new Dictionary<string, FloatTensor> { ["shape"] = FloatTensor.FromInt64("", [3], [3, 2, 1]) } }));
+        Assert.Equal("test.onnx: graph input 'shape' is declared [2] but the constant bound to it has shape [3]", e.Message);
     }
 
     [Fact]
