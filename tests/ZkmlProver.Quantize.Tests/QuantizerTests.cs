@@ -102,6 +102,18 @@ public class QuantizerTests
     }
 
     [Fact]
+    public void DynamicBatchDimension_IsThePerSampleBatch()
+    {
+        var rng = new Random(8);
+        var b = new ModelBuilder().InputSym("x", "N", 5).Output("y").Rand("W", [3, 5], rng).Rand("C", [3], rng)
+            .Node("Gemm", "fc", ["x", "W", "C"], ["h"], Int("transB", 1))
+            .Node("Relu", "r", ["h"], ["y"]);
+        var (q, _) = Check(b, 5, 2e-3);
+        Assert.True(q.FloatGraph.HasBatchDim);
+        Assert.Equal([5], q.Circuit.InputTensor.Shape);
+    }
+
+    [Fact]
     public void ScaleChoices_DigitsMlp_HandComputed()
     {
         var q = Quantizer.Quantize(OnnxLoader.Load(Repo.Model("digits_mlp")), InputData.Load(Repo.File("digits_mlp", "input.json")));

@@ -76,6 +76,14 @@ internal sealed class ModelBuilder
     public ModelBuilder(long opset = 13) => Model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
 
     public ModelBuilder Input(string name, params long[] dims) { Graph.Input.Add(Value(name, dims)); return this; }
+    /// <summary>An input whose leading (batch) dimension is symbolic.</summary>
+    public ModelBuilder InputSym(string name, string batch, params long[] rest)
+    {
+        var v = Value(name, rest);
+        v.Type.TensorType.Shape.Dim.Insert(0, new TensorShapeProto.Types.Dimension { DimParam = batch });
+        Graph.Input.Add(v);
+        return this;
+    }
     public ModelBuilder Output(string name, params long[] dims)
     {
         var v = Value(name, dims);

@@ -19,7 +19,7 @@ public static class InspectCommand
 
     static int Run(FileInfo model, bool json)
     {
-        var report = OnnxInspector.Inspect(model.FullName == Path.GetFullPath(model.ToString()) ? model.ToString() : model.FullName);
+        var report = OnnxInspector.Inspect(model.ToString());
         Console.Out.Write(json ? report.ToJson() + Environment.NewLine : report.ToText());
         return report.Supported ? 0 : Program.BadInput;
     }
