@@ -35,7 +35,9 @@ public class GoldenCircuitTests
         var e = expected.Split('\n'); var a = actual.Split('\n');
         int i = 0;
         while (i < e.Length && i < a.Length && e[i] == a[i]) i++;
-        Assert.Fail($"{path} differs from the recompiled circuit at line {i + 1}:\n  golden:   {(i < e.Length ? e[i].Trim() : "<end of file>")}\n  compiled: {(i < a.Length ? a[i].Trim() : "<end of file>")}\n" +
+        string Context(string[] lines) => string.Join("\n", Enumerable.Range(Math.Max(0, i - 4), Math.Min(lines.Length, i + 2) - Math.Max(0, i - 4))
+            .Select(j => $"    {j + 1,5}{(j == i ? " >" : "  ")} {lines[j]}"));
+        Assert.Fail($"{path} differs from the recompiled circuit at line {i + 1}:\n  golden:\n{Context(e)}\n  compiled:\n{Context(a)}\n" +
                     "If the change is intended, regenerate: ZKML_REGENERATE_GOLDEN=1 dotnet test tests/ZkmlProver.Quantize.Tests --filter GoldenCircuitTests");
     }
 
