@@ -20,7 +20,7 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
     int Pref(string ft) => Quantizer.ScaleFor(Max(ft), ft == g.Input ? opt.InputHeadroom : opt.ActivationHeadroom, AB, opt.MaxScale);
 
     /// <summary>Declared bits of an activation-range tensor at scale s.</summary>
-    int ActBits(string ft, int s) => Math.Min(62, Math.Max(AB, Quantizer.BitsForMagnitude(Max(ft) * opt.ActivationHeadroom * Math.ScaleB(1.0, s) + 1)));
+    int ActBits(string ft, int s) => Math.Min(62, Math.Max(AB, Quantizer.BitsForMagnitude(Max(ft) * (ft == g.Input ? opt.InputHeadroom : opt.ActivationHeadroom) * Math.ScaleB(1.0, s) + 1)));
 
     /// <summary>Declared bits of an accumulator at scale s: calibration with headroom, capped by the worst case.</summary>
     int AccBits(string ft, int s, double worstCase)
@@ -90,7 +90,9 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
     public QuantizedModel Run()
     {
         int sIn = opt.InputScale ?? Pref(g.Input);
-        var input = AddTensor(g.Input, TensorKind.Input, g.InputShape, sIn, Math.Max(AB, opt.InputScale is null ? AB : ActBits(g.Input, sIn)), g.Input);
+        var input = AddTensor(g.Input, TensorKind.Input, g.InputShape, sIn, ActBits(g.Input, sIn), g.Input);
+        if (input.Bits > AB)
+            notes.Add($"input '{g.Input}': calibrated max |x| = {Max(g.Input):G4} does not fit {AB} bits at scale {sIn}; declared {input.Bits} bits");
         baseOf[g.Input] = input;
         producerNode[g.Input] = "input";
         foreach (var op in g.Ops) Emit(op);

@@ -81,6 +81,7 @@ public static class CompileCommand
             circuit = circuitPath, weights = weightsPath, digest = qm.Circuit.Digest, name = qm.Circuit.Name,
             inputScale = qm.InputScale, layers = qm.Circuit.Layers.Length, weightTensors = qm.Circuit.WeightTensors.Count(),
             options = new { qm.Options.ActivationBits, qm.Options.WeightBits, qm.Options.LookupInputBits },
+            notes = qm.Notes,
             accuracy = report,
             tensors = qm.Report.Select(t => new { t.Name, kind = t.Kind.ToString(), t.Shape, t.Scale, t.Bits, t.CalibratedMaxAbs }),
         };
@@ -98,6 +99,7 @@ public static class CompileCommand
         AnsiConsole.MarkupLine($"digest  {c.Digest}");
         AnsiConsole.MarkupLine($"wrote   {Markup.Escape(circuitPath)}");
         AnsiConsole.MarkupLine($"wrote   {Markup.Escape(weightsPath)}");
+        foreach (var note in qm.Notes) AnsiConsole.MarkupLine($"[yellow]note[/]    {Markup.Escape(note)}");
         var layers = new Table().Title("layers").AddColumns("#", "op", "node", "output", "shape", "scale", "bits");
         int i = 0;
         foreach (var l in c.Layers)
