@@ -139,21 +139,29 @@ internal readonly struct Fp : IEquatable<Fp>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Fold(ulong r0, ulong r1, ulong r2, ulong r3, ulong k, out Fp r)
     {
-        // Second fold: k·C < 2^96.
+        // Second fold: add k·C < 2^96 into the low words. A carry past r1 is rare (r ≥ 2^256 − 2^96):
+        // predictable branches, no by-ref helpers (they would force the limbs into memory).
         ulong hi = Math.BigMul(k, C, out ulong lo);
-        ulong c = 0;
-        r0 = AddC(r0, lo, ref c);
-        r1 = AddC(r1, hi, ref c);
-        r2 = AddC(r2, 0, ref c);
-        r3 = AddC(r3, 0, ref c);
-        // A carry out means the value wrapped: add C once more (then r < 2^96, so r1 cannot overflow).
-        ulong cc = 0;
-        r0 = AddC(r0, c * C, ref cc);
-        r1 += cc;
-        // Final conditional subtraction: v ≥ p ⇔ v + C overflows.
-        ulong d = 0;
-        ulong s0 = AddC(r0, C, ref d), s1 = AddC(r1, 0, ref d), s2 = AddC(r2, 0, ref d), s3 = AddC(r3, 0, ref d);
-        r = d != 0 ? new Fp(s0, s1, s2, s3) : new Fp(r0, r1, r2, r3);
+        r0 += lo;
+        hi += r0 < lo ? 1UL : 0UL;        // hi < 2^34: no overflow
+        r1 += hi;
+        if (r1 < hi)
+        {
+            r2++;
+            if (r2 == 0)
+            {
+                r3++;
+                if (r3 == 0)
+                {
+                    // Wrapped past 2^256: the value is (r0, r1, 0, 0) with r1 small; add 2^256 ≡ C.
+                    r0 += C;
+                    r1 += r0 < C ? 1UL : 0UL;
+                }
+            }
+        }
+        // Fully reduce: v ≥ p only when the top three words are all ones (rare).
+        if ((r1 & r2 & r3) == ulong.MaxValue && r0 >= P0) { r0 -= P0; r1 = r2 = r3 = 0; }
+        r = new Fp(r0, r1, r2, r3);
     }
 
     // ---------------------------------------------------------------- arithmetic
@@ -165,7 +173,9 @@ internal readonly struct Fp : IEquatable<Fp>
         ulong t0 = AddC(a.L0, b.L0, ref c), t1 = AddC(a.L1, b.L1, ref c), t2 = AddC(a.L2, b.L2, ref c), t3 = AddC(a.L3, b.L3, ref c);
         ulong d = 0;
         ulong s0 = AddC(t0, C, ref d), s1 = AddC(t1, 0, ref d), s2 = AddC(t2, 0, ref d), s3 = AddC(t3, 0, ref d);
-        r = (c | d) != 0 ? new Fp(s0, s1, s2, s3) : new Fp(t0, t1, t2, t3);
+        // Branch-free select (the condition is data-dependent): take t + C − 2^256 when a + b ≥ p.
+        ulong mask = 0 - (c | d);
+        r = new Fp(t0 ^ ((t0 ^ s0) & mask), t1 ^ ((t1 ^ s1) & mask), t2 ^ ((t2 ^ s2) & mask), t3 ^ ((t3 ^ s3) & mask));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -173,12 +183,10 @@ internal readonly struct Fp : IEquatable<Fp>
     {
         ulong br = 0;
         ulong t0 = SubB(a.L0, b.L0, ref br), t1 = SubB(a.L1, b.L1, ref br), t2 = SubB(a.L2, b.L2, ref br), t3 = SubB(a.L3, b.L3, ref br);
-        if (br != 0)
-        {
-            // t = a − b + 2^256; we want a − b + p = t − C (no underflow since a − b + p ≥ 0).
-            ulong b2 = 0;
-            t0 = SubB(t0, C, ref b2); t1 = SubB(t1, 0, ref b2); t2 = SubB(t2, 0, ref b2); t3 = SubB(t3, 0, ref b2);
-        }
+        // On borrow t = a − b + 2^256 and we want a − b + p = t − C (no underflow since a − b + p ≥ 0).
+        // Branch-free: the borrow is data-dependent.
+        ulong cc = C & (0 - br), b2 = 0;
+        t0 = SubB(t0, cc, ref b2); t1 = SubB(t1, 0, ref b2); t2 = SubB(t2, 0, ref b2); t3 = SubB(t3, 0, ref b2);
         r = new Fp(t0, t1, t2, t3);
     }
 
@@ -202,8 +210,10 @@ internal readonly struct Fp : IEquatable<Fp>
         Fold(r0, r1, r2, r3, c, out r);
     }
 
-    /// <summary>a·b mod p (schoolbook 4×4 limbs, special-form reduction).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>a·b mod p (schoolbook 4×4 limbs, special-form reduction). Not inlined on purpose:
+    /// inlining this large body into the point formulas exhausts the JIT's inlining budget, after
+    /// which even tiny carry helpers become calls (measured slower).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Mul(in Fp a, in Fp b, out Fp r)
     {
         ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3;
@@ -233,7 +243,7 @@ internal readonly struct Fp : IEquatable<Fp>
     }
 
     /// <summary>a² mod p (10 limb products instead of 16).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Square(in Fp a, out Fp r)
     {
         ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3;

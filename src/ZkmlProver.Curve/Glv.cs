@@ -55,27 +55,31 @@ internal static class Glv
         ToSignedMagnitude(r0, r1, r2, out m1, out n1);
     }
 
-    /// <summary>round(k·g / 2^384) for 256-bit k and g (fits 128 bits here).</summary>
+    /// <summary>round(k·g / 2^384) for 256-bit k and g (fits 128 bits here): the product's words
+    /// 6 and 7 plus bit 383 (straight-line 4×4 schoolbook).</summary>
     private static void RoundedHigh(ulong k0, ulong k1, ulong k2, ulong k3, ulong g0, ulong g1, ulong g2, ulong g3, out ulong lo, out ulong hi)
     {
-        Span<ulong> t = stackalloc ulong[8];
-        t.Clear();
-        ReadOnlySpan<ulong> k = [k0, k1, k2, k3];
-        ReadOnlySpan<ulong> g = [g0, g1, g2, g3];
-        for (int i = 0; i < 4; i++)
-        {
-            ulong carry = 0;
-            for (int j = 0; j < 4; j++)
-            {
-                UInt128 s = (UInt128)k[i] * g[j] + t[i + j] + carry;
-                t[i + j] = (ulong)s;
-                carry = (ulong)(s >> 64);
-            }
-            t[i + 4] = carry;
-        }
+        ulong c = 0;
+        ulong t0, t1, t2, t3, t4, t5, t6, t7;
+        t0 = MulAdd(k0, g0, 0, ref c); t1 = MulAdd(k0, g1, 0, ref c); t2 = MulAdd(k0, g2, 0, ref c); t3 = MulAdd(k0, g3, 0, ref c); t4 = c; c = 0;
+        t1 = MulAdd(k1, g0, t1, ref c); t2 = MulAdd(k1, g1, t2, ref c); t3 = MulAdd(k1, g2, t3, ref c); t4 = MulAdd(k1, g3, t4, ref c); t5 = c; c = 0;
+        t2 = MulAdd(k2, g0, t2, ref c); t3 = MulAdd(k2, g1, t3, ref c); t4 = MulAdd(k2, g2, t4, ref c); t5 = MulAdd(k2, g3, t5, ref c); t6 = c; c = 0;
+        t3 = MulAdd(k3, g0, t3, ref c); t4 = MulAdd(k3, g1, t4, ref c); t5 = MulAdd(k3, g2, t5, ref c); t6 = MulAdd(k3, g3, t6, ref c); t7 = c;
+        _ = t0; _ = t1; _ = t2;
         // Bits 384.. plus the rounding bit 383.
-        UInt128 r = ((UInt128)t[7] << 64 | t[6]) + (t[5] >> 63);
-        lo = (ulong)r; hi = (ulong)(r >> 64);
+        ulong round = t5 >> 63;
+        lo = t6 + round;
+        hi = t7 + (lo < round ? 1UL : 0UL);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulAdd(ulong a, ulong b, ulong c, ref ulong carry)
+    {
+        ulong hi = Math.BigMul(a, b, out ulong lo);
+        lo += c; hi += lo < c ? 1UL : 0UL;
+        lo += carry; hi += lo < carry ? 1UL : 0UL;
+        carry = hi;
+        return lo;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -84,6 +84,7 @@ public static class Msm
                 chunkBits[ch] = maxBits;
             });
             int bits = chunkBits.Length == 0 ? 0 : chunkBits.Max();
+            Pippenger.Trace?.Invoke($"GLV preprocessing done");
             return Pippenger.Run(pts, mags, negs, m, bits, maxDegreeOfParallelism, forceWindow);
         }
         finally

@@ -28,8 +28,8 @@ internal struct Affine
 /// </remarks>
 internal static class Pippenger
 {
-    // Rough per-operation costs (nanoseconds on the reference machine) for the window-size model.
-    private const double AffineAddCost = 95, MixedAddCost = 180, JacobianAddCost = 260, InverseCost = 3600;
+    // Per-operation costs (ns of CPU time measured on the 2-core reference machine) for the window-size model.
+    private const double AffineAddCost = 440, MixedAddCost = 690, JacobianAddCost = 840, InverseCost = 8000;
 
     /// <summary>Chooses the window width c and the batch size for <paramref name="m"/> points with
     /// <paramref name="bits"/>-bit scalars on <paramref name="threads"/> threads.</summary>
@@ -60,8 +60,12 @@ internal static class Pippenger
     /// <summary>Σ ±mags[i]·pts[i] for i &lt; m (negs[i] ≠ 0 negates). Entries with magnitude 0 are
     /// ignored (their point may be anything). <paramref name="bits"/> bounds every magnitude's bit
     /// length.</summary>
+    /// <summary>Diagnostics for tuning: when set, receives phase timings of each run.</summary>
+    internal static Action<string>? Trace;
+
     internal static Point Run(Affine[] pts, UInt128[] mags, byte[] negs, int m, int bits, int maxDegreeOfParallelism, int forceWindow = 0)
     {
+        var sw = Trace is null ? null : System.Diagnostics.Stopwatch.StartNew();
         if (m == 0 || bits == 0) return Point.Identity;
         int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
         int c = forceWindow > 0 ? Math.Min(forceWindow, MaxWindow) : ChooseWindow(m, bits, threads);
@@ -95,6 +99,7 @@ internal static class Pippenger
                 }
             });
 
+            Trace?.Invoke($"c={c} windows={windows} m={m} bits={bits} digits {sw!.Elapsed.TotalMilliseconds:F1} ms");
             // Tasks: window × chunk of points (more than one chunk only when windows < threads).
             int pointChunks = windows >= threads ? 1 : (threads + windows - 1) / windows;
             var partial = new Point[windows * pointChunks];
@@ -105,6 +110,7 @@ internal static class Pippenger
                 partial[task] = Window(pts, digits.AsSpan(w * m, m), start, end, c);
             });
 
+            Trace?.Invoke($"windows done {sw!.Elapsed.TotalMilliseconds:F1} ms");
             // Horner over windows: Σ 2^(c·w)·S_w.
             Point acc = Point.Identity;
             for (int w = windows - 1; w >= 0; w--)
@@ -137,6 +143,7 @@ internal static class Pippenger
         var pref = ArrayPool<Fp>.Shared.Rent(batchCap);
         try
         {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             Array.Clear(state, 0, buckets);
             Array.Clear(stamp, 0, buckets);
             int batchId = 1, n = 0;
@@ -176,6 +183,7 @@ internal static class Pippenger
             }
             if (n > 0) Flush(pts, bucket, state, bBucket, bPoint, bNeg, bKind, den, pref, n);
 
+            if (Trace is not null) Trace($"window accumulate {(System.Diagnostics.Stopwatch.GetTimestamp() - t0) * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms");
             // Running-sum reduction: total = Σ (b+1)·B_b.
             Point running = Point.Identity, total = Point.Identity;
             for (int b = buckets - 1; b >= 0; b--)
@@ -185,6 +193,7 @@ internal static class Pippenger
                 if ((s & 2) != 0) Point.Add(in running, in overflow[b], out running);
                 Point.Add(in total, in running, out total);
             }
+            if (Trace is not null) Trace($"window total {(System.Diagnostics.Stopwatch.GetTimestamp() - t0) * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms");
             return total;
         }
         finally

@@ -172,12 +172,17 @@ public readonly partial struct Point
     /// span must hold ⌈(bitlen(m)+1)/c⌉ entries (then the last carry is absorbed).</summary>
     internal static void SignedDigits(UInt128 m, int c, Span<int> digits)
     {
+        ulong lo = (ulong)m, hi = (ulong)(m >> 64);
         uint mask = (1u << c) - 1, half = 1u << (c - 1);
         uint carry = 0;
         for (int w = 0; w < digits.Length; w++)
         {
             int shift = w * c;
-            uint raw = (shift < 128 ? (uint)(m >> shift) & mask : 0) + carry;
+            ulong word;
+            if (shift < 64) word = (lo >> shift) | (shift == 0 ? 0 : hi << (64 - shift));
+            else if (shift < 128) word = hi >> (shift - 64);
+            else word = 0;
+            uint raw = ((uint)word & mask) + carry;
             if (raw > half) { digits[w] = (int)raw - (1 << c); carry = 1; }
             else { digits[w] = (int)raw; carry = 0; }
         }

@@ -6,6 +6,9 @@ using ZkmlProver.Field;
 
 [assembly: InternalsVisibleTo("ZkmlProver.Curve.Tests")]
 [assembly: InternalsVisibleTo("ZkmlProver.Benchmarks")]
+// Hot kernels take many `out`/`in` locals; zero-initializing their frames on every call costs more
+// than the arithmetic. Every stackalloc in this assembly is fully written before it is read.
+[module: SkipLocalsInit]
 
 namespace ZkmlProver.Curve;
 
