@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(CommitCommand.Create());
         root.Subcommands.Add(ProveCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 

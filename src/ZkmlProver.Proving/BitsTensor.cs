@@ -86,14 +86,15 @@ public sealed class BitsTensor
     }
 
     /// <summary>Booleanity: ZK sum-check of Σ_z eq(τ, z)·(B(z)² − B(z)) = 0, then the claim on B̃(r*).</summary>
-    public void ProveBooleanity(ProverSession s, long[] table)
+    /// <param name="cheating">Soundness tests only: prove even when the table is not boolean.</param>
+    public void ProveBooleanity(ProverSession s, long[] table, bool cheating = false)
     {
         var tau = s.Challenges($"{Name}/bool/tau", NumVars);
         var eq = Mle.EqTable(tau);
         var b = new Fr[table.Length];
-        for (int i = 0; i < b.Length; i++) if (table[i] != 0) b[i] = Fr.One;
+        for (int i = 0; i < b.Length; i++) if (table[i] != 0) b[i] = table[i] == 1 ? Fr.One : Fr.FromInt64(table[i]);
         var zero = Point0;
-        var output = ZkSumCheck.Prove(s.Transcript, zero, Fr.Zero, Fr.Zero, BooleanityTerms, [eq, b], s.Rng);
+        var output = ZkSumCheck.Prove(s.Transcript, zero, Fr.Zero, Fr.Zero, BooleanityTerms, [eq, b], s.Rng, requireTrueClaim: !cheating);
         output.Proof.Write(s.Writer);
         var point = output.Point;
         var bv = s.CommitValue($"{Name}/bool/b", point, output.FactorValues[1]);

@@ -20,6 +20,12 @@ public static class InferenceProver
     /// <exception cref="ProvingException">The circuit uses a layer the prover does not support, or a value leaves its range.</exception>
     public static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
         long[] input, int batch, bool privateInput = false, Random? rng = null, Action<string>? progress = null)
+        => Prove(circuit, weights, commitment, key, input, batch, privateInput, rng, progress, tamperBits: null);
+
+    /// <summary>The prover with a hook that lets soundness tests play a cheating prover: it may
+    /// rewrite any bits table after it is computed and before it is committed.</summary>
+    internal static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
+        long[] input, int batch, bool privateInput, Random? rng, Action<string>? progress, Action<string, long[]>? tamperBits)
     {
         if (circuit.Digest is null) circuit = circuit.WithDigest();
         if (commitment.CircuitDigest != circuit.Digest || key.CircuitDigest != circuit.Digest)
@@ -68,6 +74,7 @@ public static class InferenceProver
                 table = bits.BuildTable(ctx.LongTable(layer.Input), ValidMask(bits.Layout), layer.Name,
                     $"widen the range (Bits) of '{layer.Output}' or lower the scale of '{layer.Input}'");
             }
+            tamperBits?.Invoke(bitsKey, table);
             var c = HyraxCommitment.Commit(table, new HyraxShape(bits.NumVars), out var opening, rng);
             Send(s, c, bits.Name);
             bits.Committed = new CommittedTensor(bits.Name, c, opening, table);
@@ -112,7 +119,7 @@ public static class InferenceProver
         if (ctx.PendingCount != 0) throw new InvalidOperationException("internal error: claims left after the last layer");
 
         progress?.Invoke("range checks");
-        foreach (var bits in plan.Bits.Values) bits.ProveBooleanity(s, bitsTables[bits]);
+        foreach (var bits in plan.Bits.Values) bits.ProveBooleanity(s, bitsTables[bits], cheating: tamperBits is not null);
 
         progress?.Invoke("opening commitments");
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].ProveOpenings(s);

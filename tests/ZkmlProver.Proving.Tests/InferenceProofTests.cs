@@ -109,3 +109,34 @@ public class InferenceProofTests
         Assert.NotEqual(a, b);
     }
 }
+
+public class CheatingProverTests
+{
+    /// <summary>A cheating prover keeps Z = Σ 2^j·B_j but uses a digit 2 (B_1 = 1, B_0 = 0 becomes
+    /// B_1 = 0, B_0 = 2): every linear relation still holds, only booleanity can catch it.</summary>
+    [Fact]
+    public void NonBooleanBitsAreRejected()
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, 1);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(2, 7, 2);
+        bool tampered = false;
+        var proof = InferenceProver.Prove(c, w, com, key, input, 2, false, new Random(3), null, (name, table) =>
+        {
+            if (tampered || name != "rs1") return;
+            var plan = new InferencePlan(c.WithDigest(), 2);
+            int width = 1 << plan.Bits[name].BitVars;
+            for (int e = 0; e < table.Length / width && !tampered; e++)
+                if (table[e * width + 1] == 1 && table[e * width] == 0)
+                {
+                    table[e * width + 1] = 0;
+                    table[e * width] = 2;
+                    tampered = true;
+                }
+        });
+        Assert.True(tampered);
+        var result = InferenceVerifier.Verify(c, com, proof.ToBytes());
+        Assert.False(result.Accepted);
+        Assert.Contains("booleanity", result.Verdict.Reason);
+    }
+}

@@ -92,9 +92,11 @@ public static class ZkSumCheck
     /// <param name="claimCommitment">C_{e₀} = claim·G + claimBlind·H (absorbed here; the caller need not).</param>
     /// <param name="rng">null for real proofs (CSPRNG); a seeded source for reproducible tests.</param>
     /// <exception cref="ArgumentException">C_{e₀} does not open to (claim, claimBlind).</exception>
+    /// <param name="requireTrueClaim">true (always, in the product): refuse a claim that is not Σ g.
+    /// Soundness tests pass false to play a cheating prover whose proof the verifier must reject.</param>
     /// <exception cref="InvalidOperationException">The claim is not the sum of g (caller bug).</exception>
     public static ZkSumCheckProverOutput Prove(Transcript transcript, Point claimCommitment, in Fr claim, in Fr claimBlind,
-        SumCheckTerms terms, Fr[][] tables, System.Random? rng = null)
+        SumCheckTerms terms, Fr[][] tables, System.Random? rng = null, bool requireTrueClaim = true)
     {
         var state = new SumCheckProverState(terms, tables);
         int l = state.NumVars, d = terms.Degree;
@@ -129,7 +131,7 @@ public static class ZkSumCheck
             e = eNext; rho = rhoNext; ePrev = ce[j];
         }
         var values = state.FactorValues();
-        if (terms.Evaluate(values) != e)
+        if (requireTrueClaim && terms.Evaluate(values) != e)
             throw new InvalidOperationException("zero-knowledge sum-check prover: the claim is not Σ_x g(x)");
         return new ZkSumCheckProverOutput(new ZkSumCheckProof(cs, ce, proofs), point, ePrev, e, rho, values);
     }
