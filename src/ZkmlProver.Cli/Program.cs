@@ -23,6 +23,10 @@ public static class Program
         root.Subcommands.Add(CommitCommand.Create());
         root.Subcommands.Add(ProveCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ProveBatchCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
