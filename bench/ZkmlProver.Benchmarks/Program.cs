@@ -28,6 +28,10 @@ public static class Program
             c0 = ThreadCpuMs();
             Msm.Compute(gs, fr, 1);
             Console.WriteLine($"wall {t.Elapsed.TotalMilliseconds,8:F1} ms  thread cpu {ThreadCpuMs() - c0,8:F1} ms  end");
+            var s16 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(-32768, 32768)).ToArray();
+            t.Restart(); c0 = ThreadCpuMs();
+            Msm.ComputeSmall(gs, s16, 1);
+            Console.WriteLine($"wall {t.Elapsed.TotalMilliseconds,8:F1} ms  thread cpu {ThreadCpuMs() - c0,8:F1} ms  end int16");
             return;
         }
         if (args.Length > 0 && args[0] == "quick") { Quick(args.Length > 1 ? int.Parse(args[1]) : 16); return; }
@@ -59,6 +63,8 @@ public static class Program
         Time("fp add x1e6", () => { FpAddChain(x, y, 1_000_000); return Point.Identity; });
         Time("fp sub x1e6", () => { FpSubChain(x, y, 1_000_000); return Point.Identity; });
         Time("fp mulsmall x1e6", () => { FpMulSmallChain(x, 1_000_000); return Point.Identity; });
+        Time("glv split x1e5", () => { SplitLoop(fr, 100_000); return Point.Identity; });
+        Time("fr canonical x1e5", () => { CanonLoop(fr, 100_000); return Point.Identity; });
         var pd = gs[0] + gs[1];
         Time("point dbl x1e5", () => { DblChain(pd, 100_000); return Point.Identity; });
         Time("point madd x1e5", () => { MaddChain(pd, gs[2], 100_000); return Point.Identity; });
@@ -98,6 +104,24 @@ public static class Program
     internal static ulong FpSubChain(Fp a, Fp b, int n) { for (int i = 0; i < n; i++) Fp.Sub(in a, in b, out a); return a.L0; }
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal static ulong FpMulSmallChain(Fp a, int n) { for (int i = 0; i < n; i++) Fp.MulSmall(in a, 3, out a); return a.L0; }
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    internal static ulong SplitLoop(Fr[] fr, int n)
+    {
+        ulong acc = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Glv.Split((ulong)i * 0x9E3779B97F4A7C15UL, (ulong)i, 12345, 0x7FFFFFFFFFFFFFFFUL, out var m1, out _, out var m2, out _);
+            acc ^= (ulong)m1 ^ (ulong)m2;
+        }
+        return acc;
+    }
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    internal static ulong CanonLoop(Fr[] fr, int n)
+    {
+        ulong acc = 0;
+        for (int i = 0; i < n; i++) { fr[i % fr.Length].ToCanonicalLimbs(out var a, out _, out _, out var d); acc ^= a ^ d; }
+        return acc;
+    }
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal static Point DblChain(Point p, int n) { for (int i = 0; i < n; i++) Point.Double(in p, out p); return p; }
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
