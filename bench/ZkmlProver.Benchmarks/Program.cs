@@ -34,6 +34,13 @@ public static class Program
             Console.WriteLine($"wall {t.Elapsed.TotalMilliseconds,8:F1} ms  thread cpu {ThreadCpuMs() - c0,8:F1} ms  end int16");
             return;
         }
+        if (args.Length > 0 && args[0] == "madd")
+        {
+            var g = Generators.Derive("bench", 0, 4);
+            var p0 = g[0] + g[1];
+            for (int r = 0; r < 30; r++) MaddChain(p0, g[2], 100_000);
+            return;
+        }
         if (args.Length > 0 && args[0] == "quick") { Quick(args.Length > 1 ? int.Parse(args[1]) : 16); return; }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
@@ -65,6 +72,7 @@ public static class Program
         Time("fp mulsmall x1e6", () => { FpMulSmallChain(x, 1_000_000); return Point.Identity; });
         Time("glv split x1e5", () => { SplitLoop(fr, 100_000); return Point.Identity; });
         Time("fr canonical x1e5", () => { CanonLoop(fr, 100_000); return Point.Identity; });
+        Time("fp 6 indep mul x1e5", () => { Indep6(x, y, 100_000); return Point.Identity; });
         var pd = gs[0] + gs[1];
         Time("point dbl x1e5", () => { DblChain(pd, 100_000); return Point.Identity; });
         Time("point madd x1e5", () => { MaddChain(pd, gs[2], 100_000); return Point.Identity; });
@@ -121,6 +129,17 @@ public static class Program
         ulong acc = 0;
         for (int i = 0; i < n; i++) { fr[i % fr.Length].ToCanonicalLimbs(out var a, out _, out _, out var d); acc ^= a ^ d; }
         return acc;
+    }
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    internal static ulong Indep6(Fp a, Fp b, int n)
+    {
+        Fp c = b, d = a, e = b, f = a;
+        for (int i = 0; i < n; i++)
+        {
+            Fp.Mul(in a, in b, out var t1); Fp.Mul(in c, in d, out var t2); Fp.Mul(in e, in f, out var t3);
+            Fp.Mul(in t1, in t2, out a); Fp.Mul(in t2, in t3, out c); Fp.Mul(in t3, in t1, out e);
+        }
+        return a.L0 ^ c.L0 ^ e.L0;
     }
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal static Point DblChain(Point p, int n) { for (int i = 0; i < n; i++) Point.Double(in p, out p); return p; }

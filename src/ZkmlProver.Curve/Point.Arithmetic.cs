@@ -7,8 +7,9 @@ namespace ZkmlProver.Curve;
 /// add-2007-bl). Kernels read every input before writing the output, so outputs may alias inputs.</remarks>
 public readonly partial struct Point
 {
-    /// <summary>r = 2p (2M + 5S).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>r = 2p (2M + 5S). Not inlined: it is also the rare path of the additions, and
+    /// inlining it there exhausts the JIT's inlining budget.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void Double(in Point p, out Point r)
     {
         if (p.Z.IsZero) { r = default; return; }
