@@ -61,6 +61,7 @@ public static class Charts
         plt.Axes.SetLimitsX(0, 1);
         plt.Axes.Margins(bottom: 0);
         plt.ShowLegend();
+        plt.Legend.Alignment = Alignment.UpperCenter;
         plt.SavePng(path, Width, Height);
     }
 
