@@ -13,12 +13,13 @@ public abstract class ContextBase(InferencePlan plan, bool privateInput)
 
     public InferencePlan Plan { get; } = plan;
     public bool PrivateInput { get; } = privateInput;
-    public Dictionary<string, CommittedTensor> Weights { get; } = new(StringComparer.Ordinal);
+    /// <summary>The committed weight tensors (model commitment), by name.</summary>
+    public Dictionary<string, CommittedTensor> WeightCommitments { get; } = new(StringComparer.Ordinal);
     public CommittedTensor? Input { get; set; }
     /// <summary>Tensors committed during the layer pass (lookup helper columns), in order.</summary>
     public List<CommittedTensor> Extra { get; } = [];
 
-    public CommittedTensor Weight(string name) => Weights[name];
+    public CommittedTensor Weight(string name) => WeightCommitments[name];
 
     public bool IsPublicInput(string tensor) => !PrivateInput && Plan.Source(tensor) == Plan.Circuit.Input;
 
@@ -56,9 +57,8 @@ public sealed class ProverContext(InferencePlan plan, bool privateInput, ProverS
 
     public ProverSession Session { get; } = session;
     public Witness Witness { get; } = witness;
-    public new WeightSet Weights { get; } = weights;
-    public Dictionary<string, CommittedTensor> WeightCommitments => base.Weights;
-    public new CommittedTensor Weight(string name) => base.Weights[name];
+    /// <summary>The weights themselves (prover only).</summary>
+    public WeightSet WeightValues { get; } = weights;
 
     /// <summary>The padded integer table of an input/activation (of its reshape source).</summary>
     public long[] LongTable(string tensor)

@@ -53,7 +53,7 @@ public static class InferenceVerifier
         };
 
         foreach (var name in plan.WeightLayouts.Keys)
-            ctx.Weights[name] = new CommittedTensor(name, commitment.Tensors[name]);
+            ctx.WeightCommitments[name] = new CommittedTensor(name, commitment.Tensors[name]);
 
         if (proof.PrivateInput)
             ctx.Input = new CommittedTensor("input", Receive(v, new HyraxShape(plan.Layout(circuit.Input).NumVars), "input"));
@@ -96,7 +96,7 @@ public static class InferenceVerifier
 
         foreach (var bits in plan.Bits.Values) bits.VerifyBooleanity(v);
 
-        foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.Weights[name].VerifyOpenings(v);
+        foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].VerifyOpenings(v);
         foreach (var bits in plan.Bits.Values) bits.Committed!.VerifyOpenings(v);
         foreach (var lk in plan.Lookups.Values) { lk.Multiplicities!.VerifyOpenings(v); lk.Y?.VerifyOpenings(v); }
         foreach (var extra in ctx.Extra) extra.VerifyOpenings(v);

@@ -39,14 +39,14 @@ public static class ConvStep
         EvalClaim e0 = y;
         if (layer.Bias is not null)
         {
-            var bval = Mle.Evaluate(ctx.Plan.WeightLayouts[layer.Bias].ToTable(ctx.Weights[layer.Bias]), ro);
+            var bval = Mle.Evaluate(ctx.Plan.WeightLayouts[layer.Bias].ToTable(ctx.WeightValues[layer.Bias]), ro);
             var cb = s.CommitValue("conv/bias", ro, bval);
             ctx.Weight(layer.Bias).AddPointClaim(cb);
             Fr gate = Gate(ctx.Plan.Batch, g, rb, rp);
             e0 = new EvalClaim(y.Point, y.Commitment - gate * cb.Commitment, y.Value - gate * bval, y.Blind - gate * cb.Blind);
         }
         int qs = 1 << g.QVars;
-        var wf = DenseStep.FoldRows(ctx.Plan.WeightLayouts[layer.Weight].ToTable(ctx.Weights[layer.Weight]), Mle.EqTable(ro), qs);
+        var wf = DenseStep.FoldRows(ctx.Plan.WeightLayouts[layer.Weight].ToTable(ctx.WeightValues[layer.Weight]), Mle.EqTable(ro), qs);
         // Pf[q] = Σ_b Σ_p eq(r_b, b)·eq(r_p, p)·X(b, im2col(p, q)).
         var eqB = Mle.EqTable(rb);
         var eqP = Mle.EqTable(rp);

@@ -25,7 +25,7 @@ public static class DenseStep
         if (layer.Bias is not null)
         {
             var bias = ctx.Plan.WeightLayouts[layer.Bias];
-            var bval = Mle.Evaluate(bias.ToTable(ctx.Weights[layer.Bias]), rm);
+            var bval = Mle.Evaluate(bias.ToTable(ctx.WeightValues[layer.Bias]), rm);
             var cb = s.CommitValue("dense/bias", rm, bval);
             ctx.Weight(layer.Bias).AddPointClaim(cb);
             Fr ib = TensorLayout.PrefixIndicator(ctx.Plan.Batch, rb);
@@ -33,7 +33,7 @@ public static class DenseStep
         }
         var xTable = ctx.Table(layer.Input);
         var xf = FoldRows(xTable, Mle.EqTable(rb), 1 << kv);
-        var wTable = ctx.Plan.WeightLayouts[layer.Weight].ToTable(ctx.Weights[layer.Weight]);
+        var wTable = ctx.Plan.WeightLayouts[layer.Weight].ToTable(ctx.WeightValues[layer.Weight]);
         var wf = FoldRows(wTable, Mle.EqTable(rm), 1 << kv);
         var output = ZkSumCheck.Prove(s.Transcript, e0.Commitment, e0.Value, e0.Blind, Terms, [xf, wf], s.Rng);
         output.Proof.Write(s.Writer);
