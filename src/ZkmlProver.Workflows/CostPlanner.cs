@@ -35,7 +35,7 @@ public sealed record PlanResult(string Model, string Calibration, double Agreeme
 /// <summary>
 /// Cost planner (<c>zkml plan</c>): for candidate quantization settings (activation bits 12/14/16 by
 /// default) it measures agreement with ONNX Runtime on the calibration rows, then commits and proves
-/// sample batches of two small sizes, and extrapolates prove time, verify time, proof size and peak
+/// sample batches of two small sizes (each proven twice, fastest kept), and extrapolates prove time, verify time, proof size and peak
 /// memory per requested batch size with a straight line through the two measurements
 /// (cost(B) = a + b·B, clamped at 0). Recommendation: the setting with the lowest estimated prove
 /// time at the largest batch size among those with agreement ≥ <see cref="AgreementBar"/>.
@@ -49,16 +49,22 @@ public static class CostPlanner
     public static IReadOnlyList<QuantizeOptions> DefaultCandidates =>
         [new QuantizeOptions { ActivationBits = 12 }, new QuantizeOptions { ActivationBits = 14 }, new QuantizeOptions { ActivationBits = 16 }];
 
-    /// <summary>Fits y = a + b·x through two points and evaluates it at <paramref name="x"/> (never below 0).</summary>
+    /// <summary>Fits y = a + b·x through two points and evaluates it at <paramref name="x"/>. Costs do not
+    /// shrink with the batch size, so a negative slope (measurement noise) is taken as 0 and the estimate
+    /// is the larger measurement; the result is never below 0.</summary>
     public static double Extrapolate(double x1, double y1, double x2, double y2, double x)
     {
         double slope = x2 == x1 ? 0 : (y2 - y1) / (x2 - x1);
+        if (slope < 0) return Math.Max(0, Math.Max(y1, y2));
         return Math.Max(0, y1 + slope * (x - x1));
     }
 
+    /// <summary>Sample proofs per batch size; the fastest is kept (less noise on a shared machine).</summary>
+    public const int Repeats = 2;
+
     /// <summary>Runs the planner and writes plan.json, plan.md and plan.png into <paramref name="outDir"/>.</summary>
     public static PlanResult Run(string onnxPath, InputData calibration, IReadOnlyList<int> batchSizes, string outDir, bool force = false,
-        Action<string>? log = null, IReadOnlyList<QuantizeOptions>? candidates = null, int sampleSmall = 4, int sampleLarge = 16)
+        Action<string>? log = null, IReadOnlyList<QuantizeOptions>? candidates = null, int sampleSmall = 4, int sampleLarge = 32)
     {
         if (batchSizes.Count == 0 || batchSizes.Any(b => b <= 0)) throw new WorkflowException("--batch-sizes: give positive batch sizes, e.g. 1,64,1024");
         if (sampleLarge <= sampleSmall || sampleSmall <= 0) throw new WorkflowException("sample batch sizes must satisfy 0 < small < large");
@@ -96,7 +102,8 @@ public static class CostPlanner
                 foreach (int b in new[] { sampleSmall, sampleLarge })
                 {
                     log?.Invoke($"{name}: proving a sample batch of {b}");
-                    measured.Add(Measure(circuit, qm, commitment, key, calibration, b));
+                    var reps = Enumerable.Range(0, Repeats).Select(_ => Measure(circuit, qm, commitment, key, calibration, b)).ToList();
+                    measured.Add(new PlanMeasurement(b, reps.Min(m => m.ProveMs), reps.Min(m => m.VerifyMs), reps[0].ProofBytes, reps.Max(m => m.PeakWorkingSetBytes)));
                 }
                 var (m1, m2) = (measured[0], measured[1]);
                 var est = batchSizes.Select(B => new PlanEstimate(B,

@@ -142,7 +142,8 @@ public class AuditAndDemoTests(CreditFixture fx)
     public void PlannerMeasuresExtrapolatesAndRecommends()
     {
         Assert.Equal(40, CostPlanner.Extrapolate(2, 10, 4, 20, 8));
-        Assert.Equal(0, CostPlanner.Extrapolate(2, 10, 4, 5, 100));
+        Assert.Equal(10, CostPlanner.Extrapolate(2, 10, 4, 5, 100));
+        Assert.Equal(0, CostPlanner.Extrapolate(2, 10, 4, 20, -100));
         string dir = Path.Combine(fx.Root, "plan");
         var calib = InputData.Load(fx.Rows40);
         string onnx = Path.Combine(fx.ModelsDir, "credit_mlp", "network.onnx");

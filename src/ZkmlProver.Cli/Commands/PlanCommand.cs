@@ -20,7 +20,7 @@ public static class PlanCommand
         var calib = new Option<FileInfo>("--calibration", "-c") { Description = "calibration rows (CSV or EZKL input.json); also used for the agreement check", Required = true };
         var sizes = new Option<string>("--batch-sizes") { Description = "batch sizes to estimate, comma separated", DefaultValueFactory = _ => "1,64,1024" };
         var bits = new Option<string>("--activation-bits") { Description = "candidate activation bit widths, comma separated", DefaultValueFactory = _ => "12,14,16" };
-        var samples = new Option<string>("--sample-batches") { Description = "the two small batch sizes measured", DefaultValueFactory = _ => "4,16" };
+        var samples = new Option<string>("--sample-batches") { Description = "the two small batch sizes measured", DefaultValueFactory = _ => "4,32" };
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "folder for plan.json, plan.md, plan.png", Required = true };
         var force = new Option<bool>("--force") { Description = "overwrite an existing plan" };
         var cmd = new Command("plan", "Compare quantization settings: agreement with the float model vs proving cost per batch size") { model, calib, sizes, bits, samples, output, force };
