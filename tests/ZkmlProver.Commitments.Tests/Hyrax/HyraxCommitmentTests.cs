@@ -35,6 +35,13 @@ public class HyraxCommitmentTests
         var c2 = HyraxCommitment.Commit(ToFr(v), shape, out var o2, new Random(5));
         Assert.Equal(o1.Blinds.ToArray(), o2.Blinds.ToArray());
         Assert.Equal(c1.Rows.ToArray(), c2.Rows.ToArray());
+
+        // Extremes of long (the small-scalar path must not overflow) and bits.
+        long[] e = [long.MinValue, long.MaxValue, -1, 0, 1, long.MinValue + 1, 1L << 62, -(1L << 40), 0, 1, 1, 0, 1, 0, 0, 1];
+        var s2 = HyraxShape.ForLength(e.Length);
+        var e1 = HyraxCommitment.Commit(e, s2, out _, new Random(6));
+        var e2 = HyraxCommitment.Commit(ToFr(e), s2, out _, new Random(6));
+        Assert.Equal(e2.Rows.ToArray(), e1.Rows.ToArray());
     }
 
     [Fact]
