@@ -167,25 +167,28 @@ public sealed class HyraxEvaluationProof
         for (int k = 0; k < pub.Length; k++) pub[k] = claims[k].Claim;
         CheckStatement(shape, rowWeights, pub);
 
-        var gamma = AbsorbStatement(transcript, commitment, rowWeights, pub);
-
-        // u = L·M (length Cols), ρ_u = Σ L_i·ρ_i.
+        // u = L·M (length Cols), ρ_u = Σ L_i·ρ_i; every claim checked before the transcript is touched.
         int cols = shape.Cols;
         var u = new Fr[cols];
         RowCombination(values, shape, rowWeights, u);
         var blind = FieldVectors.InnerProduct(rowWeights, opening.Blinds);
-
-        // a = Σ γ_k·R′_k, blind += Σ γ_k·r_{y_k}; each claim checked against u.
-        var a = new Fr[cols];
         for (int k = 0; k < claims.Count; k++)
         {
             var c = claims[k];
-            var actual = FieldVectors.InnerProduct(u, c.Claim.ColumnWeights);
-            if (actual != c.Value) throw new InvalidOperationException($"hyrax-eval: claim {k} does not hold for the committed vector (its value differs from ⟨v, L ⊗ R′⟩; values are not printed: they are secret)");
+            if (FieldVectors.InnerProduct(u, c.Claim.ColumnWeights) != c.Value)
+                throw new InvalidOperationException($"hyrax-eval: claim {k} does not hold for the committed vector (its value differs from ⟨v, L ⊗ R′⟩; values are not printed: they are secret)");
             if (!c.Claim.IsPublic && commitment.Key.Commit(c.Value, c.Blind) != c.Claim.ValueCommitment)
                 throw new InvalidOperationException($"hyrax-eval: claim {k}: the value commitment is not value·G + blind·H");
-            FieldVectors.ScaledAdd(a, gamma[k], c.Claim.ColumnWeights);
-            blind += gamma[k] * c.Blind;
+        }
+
+        var gamma = AbsorbStatement(transcript, commitment, rowWeights, pub);
+
+        // a = Σ γ_k·R′_k, blind += Σ γ_k·r_{y_k}.
+        var a = new Fr[cols];
+        for (int k = 0; k < claims.Count; k++)
+        {
+            FieldVectors.ScaledAdd(a, gamma[k], claims[k].Claim.ColumnWeights);
+            blind += gamma[k] * claims[k].Blind;
         }
         var inner = LogDotProductProof.ProveCore(transcript, commitment.Key, u, a, cols, blind, rng);
         return new HyraxEvaluationProof(inner);

@@ -122,8 +122,10 @@ public class HyraxEvaluationProofTests
         var s = MakeSetup(4, 16, 6, small: true);
         Assert.Throws<InvalidOperationException>(() =>
             HyraxEvaluationProof.ProvePublic(T(), s.Com, s.Opening, s.Values, s.Point, s.Y + Fr.One));
+        var t = T().EnableLog();
         Assert.Throws<InvalidOperationException>(() =>
-            HyraxEvaluationProof.Prove(T(), s.Com, s.Opening, s.Values, s.Point, s.Cy, s.Y, s.Blind + Fr.One));
+            HyraxEvaluationProof.Prove(t, s.Com, s.Opening, s.Values, s.Point, s.Cy, s.Y, s.Blind + Fr.One));
+        Assert.Empty(t.Log); // refused before touching the caller's transcript
     }
 
     [Fact]
