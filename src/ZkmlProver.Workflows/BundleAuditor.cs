@@ -18,7 +18,8 @@ public sealed record AuditProblem(string File, string Rows, string Reason);
 public sealed record AuditedProof(string File, string Rows, bool Accepted, string? Reason, int Batch, long VerifyMilliseconds);
 
 /// <summary>The result of <see cref="BundleAuditor.Audit"/>; <see cref="Passed"/> only when every proof
-/// verifies and the manifest checks find nothing.</summary>
+/// verifies and the manifest checks find nothing. <see cref="RowsCovered"/> counts rows proven by listed,
+/// accepted proofs without any problem of their own.</summary>
 public sealed record AuditResult(
     bool Passed, string ProofsDir, string CircuitDigest, string CommitmentDigest, int Manifests, int ProofFiles,
     int Accepted, int Rejected, int RowsCovered, int TotalRows, bool InputsChecked, long Milliseconds, string CheckedAtUtc,
@@ -192,6 +193,14 @@ public static partial class BundleAuditor
         foreach (var f in extra) problems.AddRange(f);
         if (proofFiles.Count == 0) Problem("-", "-", "no proof files (*.zkp) in the folder");
 
+        // Rows covered by sound proofs only: listed, accepted, and without any problem of their own.
+        var sound = new HashSet<string>(audited.Where((a, i) => a.Accepted && extra[i].Count == 0).Select(a => a.File), StringComparer.Ordinal);
+        covered = 0; reach = 0;
+        foreach (var e in sorted.Where(e => sound.Contains(e.ProofFile)))
+        {
+            covered += Math.Max(0, e.End - Math.Max(e.Start, reach));
+            reach = Math.Max(reach, e.End);
+        }
         int accepted = audited.Count(a => a.Accepted);
         return new AuditResult(problems.Count == 0, proofsDir, circuit.Digest!, commitment.DigestHex, manifests.Count, proofFiles.Count,
             accepted, proofFiles.Count - accepted, covered, totalRows, inputs is not null, sw.ElapsedMilliseconds,

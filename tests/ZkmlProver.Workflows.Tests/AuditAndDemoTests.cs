@@ -43,6 +43,7 @@ public class AuditAndDemoTests(CreditFixture fx)
         var problem = Assert.Single(r.Problems);
         Assert.Equal((Name(20), "rows 21–30"), (problem.File, problem.Rows));
         Assert.Contains("missing", problem.Reason);
+        Assert.Equal(30, r.RowsCovered);
 
         // File and manifest entry both gone: the row gap is named.
         string dir2 = fx.CopyGood("audit-missing-entry");
@@ -66,6 +67,7 @@ public class AuditAndDemoTests(CreditFixture fx)
         var r = BundleAuditor.Audit(dir, fx.Circuit, fx.Commitment);
         Assert.False(r.Passed);
         Assert.Equal(4, r.Accepted);   // each proof is valid on its own…
+        Assert.Equal(20, r.RowsCovered);
         foreach (var (name, rows) in new[] { (Name(0), "rows 1–10"), (Name(30), "rows 31–40") })
         {
             Assert.Contains(r.Problems, x => x.File == name && x.Rows == rows && x.Reason.Contains("swapped"));
