@@ -110,8 +110,9 @@ public static partial class BundleAuditor
             string rows = e.RowLabel;
             if (e.Start < 0 || e.End <= e.Start || e.End > totalRows) { Problem(e.ProofFile, rows, $"{mName}: row range [{e.Start}, {e.End}) is not within the input's {totalRows} rows"); continue; }
             if (!byFile.TryAdd(e.ProofFile, e)) { Problem(e.ProofFile, rows, $"{mName}: the proof file is listed twice"); continue; }
-            if (e.CircuitDigest != circuit.Digest) Problem(e.ProofFile, rows, $"{mName}: entry names circuit {e.CircuitDigest}, not the given one");
-            if (e.CommitmentDigest != commitment.DigestHex) Problem(e.ProofFile, rows, $"{mName}: entry names model commitment {e.CommitmentDigest}, not the given one");
+            var header = manifests.First(m => m.Name == mName).M;   // a header mismatch is reported once, above
+            if (e.CircuitDigest != circuit.Digest && e.CircuitDigest != header.CircuitDigest) Problem(e.ProofFile, rows, $"{mName}: entry names circuit {e.CircuitDigest}, not the given one");
+            if (e.CommitmentDigest != commitment.DigestHex && e.CommitmentDigest != header.CommitmentDigest) Problem(e.ProofFile, rows, $"{mName}: entry names model commitment {e.CommitmentDigest}, not the given one");
             string path = Path.Combine(proofsDir, e.ProofFile);
             if (Path.GetFileName(e.ProofFile) != e.ProofFile) Problem(e.ProofFile, rows, $"{mName}: proof file name is not a plain file name");
             else if (!File.Exists(path)) Problem(e.ProofFile, rows, "proof file is missing (listed in the manifest)");

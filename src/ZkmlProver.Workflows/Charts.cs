@@ -94,9 +94,9 @@ public static class Charts
             var l = plt.Add.HorizontalLine(y);
             l.LinePattern = LinePattern.Dashed;
             l.LineColor = Colors.Gray;
-            l.LegendText = $"{y}";
+            l.LegendText = $"bar {y} %";
         }
-        plt.Axes.Margins(0.25, 0.15);
+        plt.Axes.Margins(0.4, 0.15);
         plt.SavePng(path, Width, Height);
     }
 }
