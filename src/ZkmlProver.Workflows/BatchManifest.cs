@@ -18,7 +18,7 @@ namespace ZkmlProver.Workflows;
 /// <param name="ProofFile">Proof file name, relative to the proofs folder.</param>
 /// <param name="ProofSha256">Lowercase hex SHA-256 of the proof file's bytes.</param>
 /// <param name="ProofBytes">Size of the proof file.</param>
-/// <param name="ProveMilliseconds">Wall time of the proof.</param>
+/// <param name="ProveMilliseconds">Wall time of the proof (0 for a proof adopted on resume, whose time is unknown).</param>
 /// <param name="PrivateInput">Whether the inputs are committed (not in the proof).</param>
 /// <param name="ProvedAtUtc">When the proof was written (ISO 8601, UTC).</param>
 public sealed record BatchEntry(
