@@ -111,11 +111,18 @@ internal readonly struct Fp : IEquatable<Fp>
         return r;
     }
 
+    /// <summary>High word of a·b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulHi(ulong a, ulong b)
+        => System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported ? System.Runtime.Intrinsics.X86.Bmi2.X64.MultiplyNoFlags(a, b) : Math.BigMul(a, b, out _);
+
     /// <summary>lo(a·b + c + carry); carry ← hi. Never overflows 128 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MulAdd(ulong a, ulong b, ulong c, ref ulong carry)
     {
-        ulong hi = Math.BigMul(a, b, out ulong lo);
+        // Both halves as register results (Math.BigMul's `out` low word goes through memory, which
+        // measured ~1.7x slower in the point formulas).
+        ulong hi = MulHi(a, b), lo = a * b;
         lo += c; hi += lo < c ? 1UL : 0UL;
         lo += carry; hi += lo < carry ? 1UL : 0UL;
         carry = hi;
@@ -141,7 +148,7 @@ internal readonly struct Fp : IEquatable<Fp>
     {
         // Second fold: add k·C < 2^96 into the low words. A carry past r1 is rare (r ≥ 2^256 − 2^96):
         // predictable branches, no by-ref helpers (they would force the limbs into memory).
-        ulong hi = Math.BigMul(k, C, out ulong lo);
+        ulong hi = MulHi(k, C), lo = k * C;
         r0 += lo;
         hi += r0 < lo ? 1UL : 0UL;        // hi < 2^34: no overflow
         r1 += hi;
@@ -267,10 +274,10 @@ internal readonly struct Fp : IEquatable<Fp>
         t2 = (t2 << 1) | (t1 >> 63);
         t1 <<= 1;
         // Add the diagonal.
-        ulong h0 = Math.BigMul(a0, a0, out ulong t0);
-        ulong h1 = Math.BigMul(a1, a1, out ulong l1);
-        ulong h2 = Math.BigMul(a2, a2, out ulong l2);
-        ulong h3 = Math.BigMul(a3, a3, out ulong l3);
+        ulong h0 = MulHi(a0, a0), t0 = a0 * a0;
+        ulong h1 = MulHi(a1, a1), l1 = a1 * a1;
+        ulong h2 = MulHi(a2, a2), l2 = a2 * a2;
+        ulong h3 = MulHi(a3, a3), l3 = a3 * a3;
         c = 0;
         t1 = AddC(t1, h0, ref c);
         t2 = AddC(t2, l1, ref c);

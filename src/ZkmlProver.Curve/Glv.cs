@@ -75,7 +75,8 @@ internal static class Glv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MulAdd(ulong a, ulong b, ulong c, ref ulong carry)
     {
-        ulong hi = Math.BigMul(a, b, out ulong lo);
+        ulong hi = System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported ? System.Runtime.Intrinsics.X86.Bmi2.X64.MultiplyNoFlags(a, b) : Math.BigMul(a, b, out _);
+        ulong lo = a * b;
         lo += c; hi += lo < c ? 1UL : 0UL;
         lo += carry; hi += lo < carry ? 1UL : 0UL;
         carry = hi;
