@@ -70,7 +70,7 @@ public class AuditAndDemoTests(CreditFixture fx)
         Assert.Equal(20, r.RowsCovered);
         foreach (var (name, rows) in new[] { (Name(0), "rows 1–10"), (Name(30), "rows 31–40") })
         {
-            Assert.Contains(r.Problems, x => x.File == name && x.Rows == rows && x.Reason.Contains("swapped"));
+            Assert.Contains(r.Problems, x => x.File == name && x.Rows == rows && x.Reason.Contains("public inputs are not the rows the manifest names"));
             Assert.Contains(r.Problems, x => x.File == name && x.Reason.Contains("SHA-256 differs"));
         }
         Assert.DoesNotContain(r.Problems, x => x.File == Name(10) || x.File == Name(20));
