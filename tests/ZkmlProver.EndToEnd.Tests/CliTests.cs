@@ -247,6 +247,101 @@ public sealed class CliTests(CliModelFixture fx) : IClassFixture<CliModelFixture
         Assert.Equal(["in.csv"], t.Files());
     }
 
+    public static TheoryData<string, string, string> BadInputJson => new()
+    {
+        { "wrong length", """{"input_data": [[1, 2, 3]]}""", "row 1" },
+        { "malformed", """{"input_data": [[1, 2,""", "JSON" },
+        { "no rows", """{"input_data": []}""", "no rows" },
+        { "text value", """{"input_data": [["a"]]}""", "row 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputJson))]
+    public void ProveWithABadInputJsonFailsInOneLineAndWritesNoProof(string what, string json, string mustContain)
+    {
+        using var t = new TempDir();
+        File.WriteAllText(t["in.json"], json);
+        var r = Zkml.Run("prove", fx.ModelDir, "-i", t["in.json"], "-o", t["p.zkp"]);
+        AssertOneErrorLine(r, 1, "in.json", mustContain);
+        Assert.True(r.ErrLines[0].Length < 400, what);
+        Assert.Equal(["in.json"], t.Files());
+    }
+
+    public static TheoryData<string> BadSecretFiles => new() { "weights.bin truncated", "weights.bin flipped", "model.key truncated", "model.key of another model", "model.key missing" };
+
+    /// <summary>prove (and commit, for the weights) with a damaged secret file: one line naming the file, exit 1, no proof.</summary>
+    [Theory]
+    [MemberData(nameof(BadSecretFiles))]
+    public void ProveWithADamagedWeightsOrKeyFileFailsNamingIt(string kind)
+    {
+        using var t = new TempDir();
+        string dir = t["m"];
+        Directory.CreateDirectory(dir);
+        foreach (var f in Directory.GetFiles(fx.ModelDir)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        string file = kind.Split(' ')[0], path = Path.Combine(dir, file);
+        var bytes = File.ReadAllBytes(path);
+        switch (kind)
+        {
+            case "weights.bin truncated": case "model.key truncated": File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]); break;
+            case "weights.bin flipped": bytes[bytes.Length / 2] ^= 0x40; File.WriteAllBytes(path, bytes); break;
+            case "model.key of another model": File.WriteAllBytes(path, Models.Get("credit_mlp").Key.ToBytes()); break;
+            case "model.key missing": File.Delete(path); break;
+        }
+        File.WriteAllLines(t["one.csv"], fx.CsvLines.Take(2));
+        var r = Zkml.Run("prove", dir, "-i", t["one.csv"], "-o", t["p.zkp"]);
+        AssertOneErrorLine(r, 1, file);
+        Assert.False(File.Exists(t["p.zkp"]));
+        if (file == "weights.bin")
+        {
+            var c = Zkml.Run("commit", dir, "--force");
+            AssertOneErrorLine(c, 1, file);
+        }
+    }
+
+    /// <summary>Fails before proving (no progress printed), naming the missing folder.</summary>
+    [Fact]
+    public void ProveIntoAMissingFolderFailsBeforeProving()
+    {
+        using var t = new TempDir();
+        File.WriteAllLines(t["one.csv"], fx.CsvLines.Take(2));
+        var r = Zkml.Run("prove", fx.ModelDir, "-i", t["one.csv"], "-o", t["no/such/folder/p.zkp"]);
+        AssertOneErrorLine(r, 1, "folder", Path.Combine("no", "such", "folder"));
+        Assert.Equal(["one.csv"], t.Files());
+    }
+
+    /// <summary>--private-input through the CLI: verify accepts with the same outputs as a public-input
+    /// proof, reports the inputs as committed, and the proof file carries no int64 copy of any input row.</summary>
+    [Fact]
+    public void PrivateInputProofVerifiesAndCarriesNoInputRow()
+    {
+        using var t = new TempDir();
+        File.WriteAllLines(t["two.csv"], fx.CsvLines.Take(3));
+        var p = Zkml.Run("prove", fx.ModelDir, "-i", t["two.csv"], "-o", t["p.zkp"], "--private-input", "--json");
+        Assert.True(p.ExitCode == 0, p.ToString());
+        var v = Zkml.Run("verify", "--circuit", fx.Circuit, "--commitment", fx.Commitment, t["p.zkp"], "--json");
+        Assert.True(v.ExitCode == 0, v.ToString());
+        var pub = Zkml.Run("verify", "--circuit", fx.Circuit, "--commitment", fx.Commitment, fx.Proof, "--json");
+        using var doc = JsonDocument.Parse(v.Out);
+        using var pubDoc = JsonDocument.Parse(pub.Out);
+        Assert.True(doc.RootElement.GetProperty("privateInput").GetBoolean());
+        Assert.False(pubDoc.RootElement.GetProperty("privateInput").GetBoolean());
+        Assert.Equal(Rows(pubDoc.RootElement.GetProperty("outputs")[0].GetProperty("values")), Rows(doc.RootElement.GetProperty("outputs")[0].GetProperty("values")));
+
+        var circuit = Circuit.Circuit.Load(fx.Circuit);
+        var data = Quantize.InputData.Load(t["two.csv"]);
+        var q = Cli.Commands.InputQuantizer.Quantize(circuit, data);
+        int n = circuit.InputTensor.Size;
+        var priv = File.ReadAllBytes(t["p.zkp"]);
+        var pubBytes = File.ReadAllBytes(fx.Proof);
+        for (int row = 0; row < data.Count; row++)
+        {
+            var rowBytes = new byte[n * 8];
+            for (int i = 0; i < n; i++) System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(rowBytes.AsSpan(i * 8), q[row * n + i]);
+            Assert.True(priv.AsSpan().IndexOf(rowBytes) < 0, $"row {row + 1} found in the private-input proof");
+            Assert.True(pubBytes.AsSpan().IndexOf(rowBytes) >= 0, "the public-input proof of the same rows carries them");
+        }
+    }
+
     public static TheoryData<string> BadOnnx => new() { "truncated", "random bytes", "empty" };
 
     [Theory]

@@ -38,6 +38,7 @@ public static class ProveCommand
         var commitment = ModelFiles.LoadCommitment(files.CommitmentPath, circuit);
         var key = ModelFiles.LoadKey(files.KeyPath, circuit);
         if (proofFile.Exists && !force) throw new ProvingException($"{proofFile}: exists; pass --force to replace it");
+        if (proofFile.Directory is { Exists: false } folder) throw new ProvingException($"{proofFile}: folder {folder.FullName} does not exist");
         var data = InputData.Load(inputFile.ToString());
         var input = InputQuantizer.Quantize(circuit, data);
 
