@@ -36,6 +36,7 @@ internal static class Glv
 
     /// <summary>Splits the canonical scalar k (little-endian limbs, k &lt; n) into signed halves:
     /// k ≡ (n1 ? −m1 : m1) + λ·(n2 ? −m2 : m2) (mod n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Split(ulong k0, ulong k1, ulong k2, ulong k3, out UInt128 m1, out bool n1, out UInt128 m2, out bool n2)
     {
         RoundedHigh(k0, k1, k2, k3, G10, G11, G12, G13, out ulong c1lo, out ulong c1hi);
@@ -57,6 +58,7 @@ internal static class Glv
 
     /// <summary>round(k·g / 2^384) for 256-bit k and g (fits 128 bits here): the product's words
     /// 6 and 7 plus bit 383 (straight-line 4×4 schoolbook).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RoundedHigh(ulong k0, ulong k1, ulong k2, ulong k3, ulong g0, ulong g1, ulong g2, ulong g3, out ulong lo, out ulong hi)
     {
         ulong c = 0;

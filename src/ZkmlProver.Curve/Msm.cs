@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using ZkmlProver.Field;
 
 namespace ZkmlProver.Curve;
@@ -44,6 +45,7 @@ public static class Msm
     }
 
     /// <summary>The GLV + Pippenger path for any length (tests force it on small inputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Point ComputePippenger(ReadOnlySpan<Point> points, ReadOnlySpan<Fr> scalars, int maxDegreeOfParallelism, int forceWindow)
     {
         int n = points.Length;
@@ -62,26 +64,7 @@ public static class Msm
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, ch =>
             {
                 int start = (int)((long)n * ch / chunks), end = (int)((long)n * (ch + 1) / chunks);
-                int maxBits = 0;
-                for (int i = start; i < end; i++)
-                {
-                    ref readonly var s = ref sc[i];
-                    // Identity points were loaded with X = Y = 0 (not on the curve): mark by magnitude 0.
-                    if (s.IsZero || (pts[2 * i].X.IsZero && pts[2 * i].Y.IsZero))
-                    {
-                        mags[2 * i] = 0; mags[2 * i + 1] = 0; negs[2 * i] = 0; negs[2 * i + 1] = 0;
-                        continue;
-                    }
-                    s.ToCanonicalLimbs(out var c0, out var c1, out var c2, out var c3);
-                    Glv.Split(c0, c1, c2, c3, out var m1, out var n1, out var m2, out var n2);
-                    mags[2 * i] = m1; negs[2 * i] = (byte)(n1 ? 1 : 0);
-                    mags[2 * i + 1] = m2; negs[2 * i + 1] = (byte)(n2 ? 1 : 0);
-                    ref var q = ref pts[2 * i + 1];
-                    Fp.Mul(in pts[2 * i].X, in Glv.Beta, out q.X);
-                    q.Y = pts[2 * i].Y;
-                    maxBits = Math.Max(maxBits, Math.Max(Point.BitLength(m1), Point.BitLength(m2)));
-                }
-                chunkBits[ch] = maxBits;
+                chunkBits[ch] = SplitChunk(sc, pts, mags, negs, start, end);
             });
             int bits = chunkBits.Length == 0 ? 0 : chunkBits.Max();
             Pippenger.Trace?.Invoke($"GLV preprocessing done");
@@ -96,12 +79,40 @@ public static class Msm
         }
     }
 
+    /// <summary>GLV-splits scalars [start, end) into (Pᵢ, k₁) at 2i and (φ(Pᵢ), k₂) at 2i + 1; returns
+    /// the largest half bit length. Zero scalars and identity points get magnitude 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int SplitChunk(Fr[] sc, Affine[] pts, UInt128[] mags, byte[] negs, int start, int end)
+    {
+        int maxBits = 0;
+        for (int i = start; i < end; i++)
+        {
+            ref readonly var s = ref sc[i];
+            // Identity points were loaded with X = Y = 0 (not on the curve).
+            if (s.IsZero || (pts[2 * i].X.IsZero && pts[2 * i].Y.IsZero))
+            {
+                mags[2 * i] = 0; mags[2 * i + 1] = 0; negs[2 * i] = 0; negs[2 * i + 1] = 0;
+                continue;
+            }
+            s.ToCanonicalLimbs(out var c0, out var c1, out var c2, out var c3);
+            Glv.Split(c0, c1, c2, c3, out var m1, out var n1, out var m2, out var n2);
+            mags[2 * i] = m1; negs[2 * i] = (byte)(n1 ? 1 : 0);
+            mags[2 * i + 1] = m2; negs[2 * i + 1] = (byte)(n2 ? 1 : 0);
+            ref var q = ref pts[2 * i + 1];
+            Fp.Mul(in pts[2 * i].X, in Glv.Beta, out q.X);
+            q.Y = pts[2 * i].Y;
+            maxBits = Math.Max(maxBits, Math.Max(Point.BitLength(m1), Point.BitLength(m2)));
+        }
+        return maxBits;
+    }
+
     /// <summary>MSM with small signed scalars (weights, activations, bits, lookup counts).</summary>
     public static Point ComputeSmall(ReadOnlySpan<Point> points, ReadOnlySpan<long> scalars)
         => ComputeSmall(points, scalars, DefaultMaxDegreeOfParallelism);
 
     /// <summary>MSM with small signed scalars on at most <paramref name="maxDegreeOfParallelism"/>
     /// threads (≤ 0: all cores). Correct for every <see cref="long"/> value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Point ComputeSmall(ReadOnlySpan<Point> points, ReadOnlySpan<long> scalars, int maxDegreeOfParallelism)
     {
         if (points.Length != scalars.Length) throw new ArgumentException($"MSM length mismatch: {points.Length} points, {scalars.Length} scalars");
@@ -124,6 +135,7 @@ public static class Msm
         return ComputeSmallPippenger(points, scalars, maxDegreeOfParallelism, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Point ComputeSmallPippenger(ReadOnlySpan<Point> points, ReadOnlySpan<long> scalars, int maxDegreeOfParallelism, int forceWindow)
     {
         int n = points.Length;
@@ -155,6 +167,7 @@ public static class Msm
     }
 
     /// <summary>Σ sᵢ·Pᵢ for sᵢ ∈ {−1, 0, 1}: one (mixed) addition per nonzero scalar.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Point SumSigned(ReadOnlySpan<Point> points, ReadOnlySpan<long> scalars)
     {
         var acc = Point.Identity;
@@ -176,6 +189,7 @@ public static class Msm
 
     /// <summary>Writes the affine coordinates of points[i] to dst[stride·i] (identity → (0, 0), which
     /// is not on the curve), batch-normalizing the points that have Z ≠ 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LoadAffine(ReadOnlySpan<Point> points, Affine[] dst, int stride)
     {
         int pending = 0;

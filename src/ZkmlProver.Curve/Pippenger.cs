@@ -29,10 +29,11 @@ internal struct Affine
 internal static class Pippenger
 {
     // Per-operation costs (ns of CPU time measured on the 2-core reference machine) for the window-size model.
-    private const double AffineAddCost = 440, MixedAddCost = 690, JacobianAddCost = 840, InverseCost = 8000;
+    private const double AffineAddCost = 265, MixedAddCost = 385, JacobianAddCost = 530, InverseCost = 7200;
 
-    /// <summary>Chooses the window width c and the batch size for <paramref name="m"/> points with
-    /// <paramref name="bits"/>-bit scalars on <paramref name="threads"/> threads.</summary>
+    /// <summary>Chooses the window width c for <paramref name="m"/> points with
+    /// <paramref name="bits"/>-bit scalars on <paramref name="threads"/> threads (cost model: bucket
+    /// additions, amortized inversions, batch conflicts sent to Jacobian overflow, bucket reduction).</summary>
     internal static int ChooseWindow(int m, int bits, int threads)
     {
         int best = 1;
@@ -42,7 +43,9 @@ internal static class Pippenger
             int windows = (bits + 1 + c - 1) / c;
             int buckets = 1 << (c - 1);
             int batch = BatchSize(buckets, m);
-            double perWindow = m * AffineAddCost + Math.Ceiling((double)m / batch) * InverseCost
+            double conflict = Math.Min(1.0, batch / (2.0 * buckets));
+            double perWindow = m * (AffineAddCost + conflict * (MixedAddCost - AffineAddCost))
+                             + Math.Ceiling((double)m / batch) * InverseCost
                              + Math.Min(buckets, m) * MixedAddCost + buckets * JacobianAddCost;
             int rounds = (windows + threads - 1) / threads;
             double cost = rounds * perWindow;
@@ -80,23 +83,7 @@ internal static class Pippenger
             Parallel.For(0, chunks, options, ch =>
             {
                 int start = (int)((long)m * ch / chunks), end = (int)((long)m * (ch + 1) / chunks);
-                Span<int> ds = stackalloc int[windows];
-                for (int i = start; i < end; i++)
-                {
-                    Point.SignedDigits(mags[i], c, ds);
-                    bool neg = negs[i] != 0;
-                    for (int w = 0; w < windows; w++)
-                    {
-                        int d = ds[w];
-                        ushort e = 0;
-                        if (d != 0)
-                        {
-                            int sign = (d < 0) != neg ? 1 : 0;
-                            e = (ushort)((Math.Abs(d) << 1) | sign);
-                        }
-                        digits[w * m + i] = e;
-                    }
-                }
+                EncodeDigits(mags, negs, digits, m, c, windows, start, end);
             });
 
             Trace?.Invoke($"c={c} windows={windows} m={m} bits={bits} digits {sw!.Elapsed.TotalMilliseconds:F1} ms");
@@ -126,7 +113,31 @@ internal static class Pippenger
         }
     }
 
+    /// <summary>Signed digits of points [start, end), window-major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EncodeDigits(UInt128[] mags, byte[] negs, ushort[] digits, int m, int c, int windows, int start, int end)
+    {
+        Span<int> ds = stackalloc int[windows];
+        for (int i = start; i < end; i++)
+        {
+            Point.SignedDigits(mags[i], c, ds);
+            bool neg = negs[i] != 0;
+            for (int w = 0; w < windows; w++)
+            {
+                int d = ds[w];
+                ushort e = 0;
+                if (d != 0)
+                {
+                    int sign = (d < 0) != neg ? 1 : 0;
+                    e = (ushort)((Math.Abs(d) << 1) | sign);
+                }
+                digits[w * m + i] = e;
+            }
+        }
+    }
+
     /// <summary>Σ_b (b+1)·bucket_b for one window over points [start, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Point Window(Affine[] pts, ReadOnlySpan<ushort> digits, int start, int end, int c)
     {
         int buckets = 1 << (c - 1);
@@ -213,6 +224,7 @@ internal static class Pippenger
 
     /// <summary>Completes the pending additions bucket[bBucket[j]] += ±pts[bPoint[j]] with one
     /// inversion.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Flush(Affine[] pts, Affine[] bucket, byte[] state, int[] bBucket, int[] bPoint, byte[] bNeg,
                               byte[] bKind, Fp[] den, Fp[] pref, int n)
     {

@@ -9,7 +9,7 @@ public readonly partial struct Point
 {
     /// <summary>r = 2p (2M + 5S). Not inlined: it is also the rare path of the additions, and
     /// inlining it there exhausts the JIT's inlining budget.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void Double(in Point p, out Point r)
     {
         if (p.Z.IsZero) { r = default; return; }
@@ -37,6 +37,7 @@ public readonly partial struct Point
 
     /// <summary>r = p + (x2, y2) for an affine finite point (7M + 4S; handles p = ±(x2, y2) and
     /// the identity).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddMixed(in Point p, in Fp x2, in Fp y2, out Point r)
     {
         if (p.Z.IsZero) { r = FromAffine(x2, y2); return; }
@@ -73,6 +74,7 @@ public readonly partial struct Point
     }
 
     /// <summary>r = p + q (general Jacobian addition, 11M + 5S; mixed when q has Z = 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Add(in Point p, in Point q, out Point r)
     {
         if (q.Z.IsZero) { r = p; return; }
@@ -171,6 +173,7 @@ public readonly partial struct Point
 
     /// <summary>Signed base-2^c digits d_w ∈ (−2^(c−1), 2^(c−1)] with m = Σ d_w·2^(cw); the digit
     /// span must hold ⌈(bitlen(m)+1)/c⌉ entries (then the last carry is absorbed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void SignedDigits(UInt128 m, int c, Span<int> digits)
     {
         ulong lo = (ulong)m, hi = (ulong)(m >> 64);
