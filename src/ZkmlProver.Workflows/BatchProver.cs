@@ -116,6 +116,15 @@ public static class BatchProver
             if (why is null) foreach (var e in old.Batches) entries[e.Start] = e;
         }
 
+        // Temporary files of a killed run (AtomicFile writes name.tmp-<pid>-<id>, then renames): only this
+        // shard's names, so shards sharing the folder never delete each other's files in flight.
+        var mineNames = new HashSet<string>(mine.Select(b => BatchHashing.ProofFileName(b.Start, b.End)).Append(Path.GetFileName(manifestPath)), StringComparer.Ordinal);
+        foreach (var tmp in Directory.GetFiles(proofsDir, "*.tmp-*"))
+        {
+            string n = Path.GetFileName(tmp);
+            if (mineNames.Contains(n[..n.IndexOf(".tmp-", StringComparison.Ordinal)])) File.Delete(tmp);
+        }
+
         long[] Slice((int Start, int End) b) => input.AsSpan(b.Start * size, (b.End - b.Start) * size).ToArray();
         var todo = new List<(int Start, int End)>();
         int skipped = 0, adopted = 0;
