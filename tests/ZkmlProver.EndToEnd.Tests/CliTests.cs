@@ -39,7 +39,8 @@ public sealed class CliTests(CliModelFixture fx) : IClassFixture<CliModelFixture
     static void AssertOneErrorLine(CliResult r, int exitCode, params string[] mustContain)
     {
         Assert.True(r.ExitCode == exitCode, $"expected exit {exitCode}\n{r}");
-        var line = Assert.Single(r.ErrLines);
+        // progress lines of prove ("prove: …") may precede the error on a redirected stderr
+        var line = Assert.Single(r.ErrLines, l => !l.StartsWith("prove: ", StringComparison.Ordinal));
         Assert.StartsWith("zkml: ", line);
         foreach (var s in mustContain) Assert.Contains(s, line);
         Assert.DoesNotContain("   at ", r.Err);   // no stack trace
@@ -126,6 +127,23 @@ public sealed class CliTests(CliModelFixture fx) : IClassFixture<CliModelFixture
         }
         // the untouched proof still verifies
         Assert.Equal(0, Zkml.Run("verify", "--circuit", fx.Circuit, "--commitment", fx.Commitment, fx.Proof).ExitCode);
+    }
+
+    /// <summary>A valid proof of another model, checked against credit_logreg's circuit and commitment:
+    /// a rejection (exit 1, one REJECTED line naming the circuit), not a file error.</summary>
+    [Fact]
+    public void VerifyOfAnotherModelsProofIsRejected()
+    {
+        using var t = new TempDir();
+        var other = Models.Get("credit_mlp");
+        var rows = other.Inputs.Slice(0, 1);
+        var proof = Proving.InferenceProver.Prove(other.Model.Circuit, other.Model.Weights, other.Commitment, other.Key, other.Model.QuantizeInputs(rows), 1);
+        File.WriteAllBytes(t["mlp.zkp"], proof.ToBytes());
+        var r = Zkml.Run("verify", "--circuit", fx.Circuit, "--commitment", fx.Commitment, t["mlp.zkp"]);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        var line = Assert.Single(r.OutLines);
+        Assert.StartsWith("REJECTED: ", line);
+        Assert.Contains("circuit", line);
     }
 
     public static TheoryData<string> BadPublicFiles => new()
@@ -340,6 +358,22 @@ public sealed class CliTests(CliModelFixture fx) : IClassFixture<CliModelFixture
             Assert.True(priv.AsSpan().IndexOf(rowBytes) < 0, $"row {row + 1} found in the private-input proof");
             Assert.True(pubBytes.AsSpan().IndexOf(rowBytes) >= 0, "the public-input proof of the same rows carries them");
         }
+    }
+
+    /// <summary>Every input inside its declared range, chosen with the signs of the weights so that the
+    /// Gemm accumulator leaves its declared range: one line naming the layer, exit 1, no proof.</summary>
+    [Fact]
+    public void InputsThatOverflowALayerFailNamingTheLayerAndWriteNoProof()
+    {
+        using var t = new TempDir();
+        var w = Models.Get("credit_logreg").Model.Weights["fc.weight"];
+        var header = fx.CsvLines[0].Split(',');
+        Assert.Equal(w.Length + 2, header.Length);   // id, features, label
+        string row = string.Join(",", ["1", .. w.Select(v => v >= 0 ? "31" : "-31"), "0"]);
+        File.WriteAllLines(t["extreme.csv"], [fx.CsvLines[0], row]);
+        var r = Zkml.Run("prove", fx.ModelDir, "-i", t["extreme.csv"], "-o", t["p.zkp"]);
+        AssertOneErrorLine(r, 1, "/fc/Gemm", "is outside");
+        Assert.Equal(["extreme.csv"], t.Files());
     }
 
     public static TheoryData<string> BadOnnx => new() { "truncated", "random bytes", "empty" };

@@ -130,6 +130,22 @@ public sealed class ProofRobustnessTests(CreditMlpProofFixture fx)
         }
     }
 
+    /// <summary>A cheating prover holding the model key but proving with one weight changed by one
+    /// (outputs computed honestly from the changed weights): rejected.</summary>
+    [Fact]
+    public void ACheatingProverWithADifferentWeightIsRejected()
+    {
+        var w = fx.M.Model.Weights;
+        string target = w.Names.Order(StringComparer.Ordinal).First(n => w[n].Length > 1);
+        var changed = w.Names.ToDictionary(n => n, n => (long[])w[n].Clone());
+        changed[target][changed[target].Length / 2] += 1;
+        var cheat = new Circuit.WeightSet(changed);
+        var proof = InferenceProver.Prove(fx.M.Model.Circuit, cheat, fx.M.Commitment, fx.M.Key, fx.Input, fx.M.Inputs.Count, false, new Random(4));
+        var r = fx.Verify(proof.ToBytes());
+        Assert.False(r.Accepted, "a proof with a changed weight was accepted");
+        Assert.False(string.IsNullOrWhiteSpace(r.Verdict.Reason));
+    }
+
     /// <summary>Layout pinned here: magic as a length-prefixed 8-byte string (bytes 0..11), then the
     /// format version as a big-endian u32 at bytes 12..15.</summary>
     [Fact]
