@@ -5,10 +5,9 @@ namespace ZkmlProver.EndToEnd.Tests;
 /// <summary>Killing <c>zkml prove</c> (the real binary, as a child process) in the middle of proving a
 /// 256-row batch of mlp_deep leaves no proof file and no temporary file, and an earlier proof at the
 /// output path (with <c>--force</c>) stays byte-for-byte intact.</summary>
-/// <remarks>The kill (SIGKILL) lands while the prover reports progress, i.e. before the proof is
-/// written. AtomicFile writes "&lt;path&gt;.tmp-&lt;pid&gt;-&lt;guid&gt;" and renames it; a kill inside the few
-/// milliseconds between creating and renaming that file would leave it behind (no finally block runs
-/// on SIGKILL) — this test does not aim at that window.</remarks>
+/// <remarks>The signal (SIGKILL, or SIGTERM) lands while the prover reports progress, i.e. before the proof is
+/// written. AtomicFile writes "&lt;path&gt;.tmp-&lt;pid&gt;-&lt;guid&gt;" and renames it; a SIGKILL inside the few
+/// milliseconds between creating and renaming that file would leave it behind (no finally block runs) — this test does not aim at that window.</remarks>
 public sealed class InterruptedProveTests
 {
     /// <summary>Large enough that proving lasts well over the 1 s wait on a fast idle machine (64 rows take
@@ -16,10 +15,12 @@ public sealed class InterruptedProveTests
     /// little.</summary>
     const int Rows = 256;
 
+    /// <param name="signal">KILL (Process.Kill) or TERM (what timeout, systemd and docker stop send).</param>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void KillingProveMidwayLeavesNoPartialProof(bool earlierProofExists)
+    [InlineData("KILL", false)]
+    [InlineData("KILL", true)]
+    [InlineData("TERM", false)]
+    public void KillingProveMidwayLeavesNoPartialProof(string signal, bool earlierProofExists)
     {
         using var t = new TempDir();
         var m = Models.Get("mlp_deep");
@@ -33,6 +34,7 @@ public sealed class InterruptedProveTests
         string[] args = ["prove", t["model"], "-i", t["rows.csv"], "-o", proof, .. earlierProofExists ? new[] { "--force" } : []];
         using var p = Zkml.Start(args);
         var stderr = new System.Text.StringBuilder();
+        bool stoppedByTerm = false;
         var proving = new ManualResetEventSlim();
         p.ErrorDataReceived += (_, e) =>
         {
@@ -51,11 +53,19 @@ public sealed class InterruptedProveTests
         }
         finally
         {
+            if (!p.HasExited && signal == "TERM" && !OperatingSystem.IsWindows())
+            {
+                using var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                kill.WaitForExit();
+                p.WaitForExit(30_000);
+                stoppedByTerm = p.HasExited;
+            }
             if (!p.HasExited) p.Kill(entireProcessTree: true);
             p.WaitForExit(30_000);
         }
         Assert.True(p.HasExited);
         Assert.NotEqual(0, p.ExitCode);
+        if (signal == "TERM") Assert.True(stoppedByTerm, "zkml prove did not stop within 30 s of SIGTERM");
 
         var left = t.Files("out");
         if (earlierProofExists)
