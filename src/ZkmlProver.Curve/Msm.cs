@@ -124,7 +124,7 @@ public static class Msm
             if (mag > maxMag) maxMag = mag;
         }
         if (maxMag == 0) return Point.Identity;
-        if (maxMag == 1) return SumSigned(points, scalars);
+        if (maxMag == 1) return SumSignedParallel(points, scalars, maxDegreeOfParallelism);
         if (points.Length < NaiveThreshold)
         {
             var acc = Point.Identity;
@@ -164,6 +164,28 @@ public static class Msm
             ArrayPool<UInt128>.Shared.Return(mags);
             ArrayPool<byte>.Shared.Return(negs);
         }
+    }
+
+    /// <summary>Σ sᵢ·Pᵢ for sᵢ ∈ {−1, 0, 1}, split into chunks summed on up to
+    /// <paramref name="maxDegreeOfParallelism"/> threads.</summary>
+    private static unsafe Point SumSignedParallel(ReadOnlySpan<Point> points, ReadOnlySpan<long> scalars, int maxDegreeOfParallelism)
+    {
+        int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+        int n = points.Length;
+        int chunks = Math.Min(threads, n / 4096);
+        if (chunks <= 1) return SumSigned(points, scalars);
+        var partial = new Point[chunks];
+        fixed (Point* pp = points)
+        fixed (long* ps = scalars)
+        {
+            Point* pts = pp; long* sc = ps; // fixed locals cannot be captured
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, ch =>
+            {
+                int start = (int)((long)n * ch / chunks), end = (int)((long)n * (ch + 1) / chunks);
+                partial[ch] = SumSigned(new ReadOnlySpan<Point>(pts + start, end - start), new ReadOnlySpan<long>(sc + start, end - start));
+            });
+        }
+        return Point.Sum(partial);
     }
 
     /// <summary>Σ sᵢ·Pᵢ for sᵢ ∈ {−1, 0, 1}: one (mixed) addition per nonzero scalar.</summary>

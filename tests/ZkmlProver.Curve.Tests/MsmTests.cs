@@ -135,6 +135,25 @@ public class MsmTests
     }
 
     [Fact]
+    public void LargeBitAndSignVectorsMatchPlainSums()
+    {
+        // Long enough for the chunked (parallel) {−1, 0, 1} path and for 2-window small-scalar Pippenger.
+        const int n = 9000;
+        var ps = Points(n, 77);
+        var rng = new Random(78);
+        var bits = Enumerable.Range(0, n).Select(_ => (long)rng.Next(-1, 2)).ToArray();
+        var expected = Point.Identity;
+        for (int i = 0; i < n; i++) expected += bits[i] == 1 ? ps[i] : bits[i] == -1 ? -ps[i] : Point.Identity;
+        Assert.Equal(expected, Msm.ComputeSmall(ps, bits));
+        Assert.Equal(expected, Msm.ComputeSmall(ps, bits, 2));
+        Assert.Equal(expected, Msm.ComputeSmall(ps, bits, 1));
+        var s16 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(-32768, 32768)).ToArray();
+        var viaFr = Msm.Compute(ps, s16.Select(Fr.FromInt64).ToArray(), 2);
+        Assert.Equal(viaFr, Msm.ComputeSmall(ps, s16, 2));
+        Assert.Equal(viaFr, Msm.ComputeSmall(ps, s16, 1));
+    }
+
+    [Fact]
     public void LengthMismatchThrows()
     {
         var ps = Points(3, 1);
