@@ -20,16 +20,20 @@ public static class InferenceProver
     /// <exception cref="ProvingException">The circuit uses a layer the prover does not support, or a value leaves its range.</exception>
     public static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
         long[] input, int batch, bool privateInput = false, Random? rng = null, Action<string>? progress = null)
-        => Prove(circuit, weights, commitment, key, input, batch, privateInput, rng, progress, tamperBits: null);
+    {
+        key.CheckBelongsTo(commitment, weights, circuit.Digest is null ? circuit.WithDigest() : circuit);
+        return Prove(circuit, weights, commitment, key, input, batch, privateInput, rng, progress, tamperBits: null);
+    }
 
-    /// <summary>The prover with a hook that lets soundness tests play a cheating prover: it may
-    /// rewrite any bits table after it is computed and before it is committed.</summary>
+    /// <summary>The prover without the key/weights/commitment consistency check and with a hook that
+    /// lets soundness tests play a cheating prover (other weights than committed; any bits table
+    /// rewritten after it is computed and before it is committed). Never used by the product.</summary>
     internal static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
         long[] input, int batch, bool privateInput, Random? rng, Action<string>? progress, Action<string, long[]>? tamperBits)
     {
         if (circuit.Digest is null) circuit = circuit.WithDigest();
         if (commitment.CircuitDigest != circuit.Digest || key.CircuitDigest != circuit.Digest)
-            throw new ArgumentException("the model commitment or key belongs to a different circuit");
+            throw new ProvingException("the model commitment or model.key belongs to a different circuit");
         var plan = new InferencePlan(circuit, batch);
         progress?.Invoke("evaluating the circuit");
         var witness = ReferenceEvaluator.Evaluate(circuit, weights, input, batch);

@@ -88,20 +88,38 @@ public sealed class ModelCommitment
 
 /// <summary>The model owner's secret: the Hyrax row blinds of every weight tensor. Whoever proves
 /// needs it together with the weights.</summary>
-/// <remarks>Format: magic "ZKMLK1\0\0", version, circuit digest, tensor count, per tensor name and
-/// count-prefixed 32-byte scalars.</remarks>
+/// <remarks>Format: magic "ZKMLK1\0\0", version, circuit digest, the digest of the commitment it
+/// opens, the SHA-256 of the weights file it was made from, tensor count, per tensor name and
+/// count-prefixed 32-byte scalars. The two digests let the prover refuse a key, weights and
+/// commitment that do not belong together before it spends time on a proof the verifier would reject.</remarks>
 public sealed class ModelKey
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLK1\0\0"u8;
 
-    public ModelKey(string circuitDigest, IReadOnlyDictionary<string, HyraxOpening> openings)
+    public ModelKey(string circuitDigest, byte[] commitmentDigest, byte[] weightsDigest, IReadOnlyDictionary<string, HyraxOpening> openings)
     {
         CircuitDigest = circuitDigest;
+        CommitmentDigest = commitmentDigest;
+        WeightsDigest = weightsDigest;
         Openings = openings;
     }
 
     public string CircuitDigest { get; }
+    public byte[] CommitmentDigest { get; }
+    public byte[] WeightsDigest { get; }
     public IReadOnlyDictionary<string, HyraxOpening> Openings { get; }
+
+    /// <summary>SHA-256 of the canonical weights file bytes.</summary>
+    public static byte[] DigestOf(WeightSet weights, Circuit.Circuit circuit) => SHA256.HashData(weights.ToBytes(circuit));
+
+    /// <summary>Throws <see cref="ProvingException"/> unless this key was made with these weights for this commitment.</summary>
+    public void CheckBelongsTo(ModelCommitment commitment, WeightSet weights, Circuit.Circuit circuit)
+    {
+        if (!CommitmentDigest.AsSpan().SequenceEqual(commitment.Digest))
+            throw new ProvingException($"model.key opens commitment {Convert.ToHexStringLower(CommitmentDigest)[..16]}…, not the given model.commitment ({commitment.DigestHex[..16]}…); use the key written with that commitment, or run 'zkml commit' again");
+        if (!WeightsDigest.AsSpan().SequenceEqual(DigestOf(weights, circuit)))
+            throw new ProvingException("model.key was made from other weights than the given weights.bin; run 'zkml commit' again for these weights");
+    }
 
     public byte[] ToBytes()
     {
@@ -109,6 +127,8 @@ public sealed class ModelKey
         w.WriteBytes(Magic);
         w.WriteUInt32(ModelCommitment.FormatVersion);
         w.WriteBytes(Convert.FromHexString(CircuitDigest));
+        w.WriteBytes(CommitmentDigest);
+        w.WriteBytes(WeightsDigest);
         w.WriteCount(Openings.Count);
         foreach (var (name, o) in Openings.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
@@ -128,6 +148,8 @@ public sealed class ModelKey
         if (!r.ReadBytes("circuit digest", out var digest)) { error = r.Error; return false; }
         string digestHex = Convert.ToHexStringLower(digest);
         if (digestHex != circuit.Digest) { error = $"the key is for circuit {digestHex}, not for this circuit ({circuit.Digest})"; return false; }
+        if (!r.ReadBytes("commitment digest", out var commitmentDigest) || commitmentDigest.Length != 32) { error = r.Error ?? "bad commitment digest"; return false; }
+        if (!r.ReadBytes("weights digest", out var weightsDigest) || weightsDigest.Length != 32) { error = r.Error ?? "bad weights digest"; return false; }
         var layouts = WeightLayouts.For(circuit);
         if (!r.ReadCount("tensor count", 8, out var count, layouts.Count)) { error = r.Error; return false; }
         var openings = new Dictionary<string, HyraxOpening>(StringComparer.Ordinal);
@@ -142,7 +164,7 @@ public sealed class ModelKey
             openings[name] = new HyraxOpening(shape, blinds);
         }
         if (!r.ExpectEnd()) { error = r.Error; return false; }
-        key = new ModelKey(digestHex, openings);
+        key = new ModelKey(digestHex, commitmentDigest, weightsDigest, openings);
         error = null;
         return true;
     }
@@ -164,6 +186,7 @@ public static class ModelCommitter
             commitments[name] = HyraxCommitment.Commit(table, new HyraxShape(layout.NumVars), out var opening, rng);
             openings[name] = opening;
         }
-        return (new ModelCommitment(circuit.Digest!, commitments), new ModelKey(circuit.Digest!, openings));
+        var commitment = new ModelCommitment(circuit.Digest!, commitments);
+        return (commitment, new ModelKey(circuit.Digest!, commitment.Digest, ModelKey.DigestOf(weights, circuit), openings));
     }
 }

@@ -227,9 +227,8 @@ public sealed class CliTests(CliModelFixture fx) : IClassFixture<CliModelFixture
     }
 
     /// <summary>A model.key that does not open model.commitment (here: the key of an earlier commit of
-    /// the same circuit) should stop prove with a one-line error. Today prove succeeds and writes a proof
-    /// that verify then rejects ("opening of 'fc.bias' … fails").</summary>
-    [Fact(Skip = "known bug (reported): zkml prove does not check that model.key and weights.bin open model.commitment")]
+    /// the same circuit) stops prove with a one-line error naming model.key, before any proving.</summary>
+    [Fact]
     public void ProveWithAKeyThatDoesNotOpenTheCommitmentFails()
     {
         using var t = new TempDir();

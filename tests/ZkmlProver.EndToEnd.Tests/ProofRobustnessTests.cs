@@ -140,7 +140,7 @@ public sealed class ProofRobustnessTests(CreditMlpProofFixture fx)
         var changed = w.Names.ToDictionary(n => n, n => (long[])w[n].Clone());
         changed[target][changed[target].Length / 2] += 1;
         var cheat = new Circuit.WeightSet(changed);
-        var proof = InferenceProver.Prove(fx.M.Model.Circuit, cheat, fx.M.Commitment, fx.M.Key, fx.Input, fx.M.Inputs.Count, false, new Random(4));
+        var proof = InferenceProver.Prove(fx.M.Model.Circuit, cheat, fx.M.Commitment, fx.M.Key, fx.Input, fx.M.Inputs.Count, false, new Random(4), null, tamperBits: null);
         var r = fx.Verify(proof.ToBytes());
         Assert.False(r.Accepted, "a proof with a changed weight was accepted");
         Assert.False(string.IsNullOrWhiteSpace(r.Verdict.Reason));

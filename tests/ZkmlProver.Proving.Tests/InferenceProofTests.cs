@@ -78,9 +78,21 @@ public class InferenceProofTests
         // (same shapes); the openings of A's commitment cannot match.
         var (c, w, com, key) = Model();
         var wB = SmallCircuits.Mlp(7, 5, 3, seed: 9).Weights;
-        var proof = InferenceProver.Prove(c, wB, com, key, SmallCircuits.Inputs(2, 7, 2), 2, false, new Random(3)).ToBytes();
+        var proof = InferenceProver.Prove(c, wB, com, key, SmallCircuits.Inputs(2, 7, 2), 2, false, new Random(3), null, tamperBits: null).ToBytes();
         var result = InferenceVerifier.Verify(c, com, proof);
         Assert.False(result.Accepted);
+    }
+
+    [Fact]
+    public void ProverRefusesWeightsTheKeyWasNotMadeFrom()
+    {
+        var (c, w, com, key) = Model();
+        var wB = SmallCircuits.Mlp(7, 5, 3, seed: 9).Weights;
+        var e = Assert.Throws<ProvingException>(() => InferenceProver.Prove(c, wB, com, key, SmallCircuits.Inputs(1, 7, 2), 1));
+        Assert.Contains("other weights", e.Message);
+        var other = ModelCommitter.Commit(c, w, new Random(5));
+        e = Assert.Throws<ProvingException>(() => InferenceProver.Prove(c, w, com, other.Key, SmallCircuits.Inputs(1, 7, 2), 1));
+        Assert.Contains("model.key opens commitment", e.Message);
     }
 
     [Fact]
