@@ -1,4 +1,5 @@
 using ZkmlProver.Field;
+using ZkmlProver.Polynomials;
 
 namespace ZkmlProver.Proving;
 
@@ -86,26 +87,8 @@ public sealed class TensorLayout
         return acc;
     }
 
-    /// <summary>Σ_{x &lt; count} eq(r, x) over ℓ = r.Length MSB-first variables, in O(ℓ).</summary>
-    /// <remarks>Walk the bits of count MSB-first: where count has a 1 bit, every x that agrees on the
-    /// higher bits and has 0 here is below count, contributing (prefix eq)·(1 − r_i); then continue
-    /// along x_i = 1.</remarks>
+    /// <summary>Σ_{x &lt; count} eq(r, x) over ℓ = r.Length MSB-first variables, in O(ℓ)
+    /// (<see cref="Mle.IndicatorMle(long, ReadOnlySpan{Fr})"/>; counts beyond 2^ℓ give 1).</summary>
     public static Fr PrefixIndicator(long count, ReadOnlySpan<Fr> r)
-    {
-        int l = r.Length;
-        if (count >= (1L << l)) return Fr.One;
-        if (count <= 0) return Fr.Zero;
-        Fr sum = Fr.Zero, prefix = Fr.One;
-        for (int i = 0; i < l; i++)
-        {
-            bool bit = ((count >> (l - 1 - i)) & 1) != 0;
-            if (bit)
-            {
-                sum += prefix * (Fr.One - r[i]);
-                prefix *= r[i];
-            }
-            else prefix *= Fr.One - r[i];
-        }
-        return sum;
-    }
+        => Mle.IndicatorMle(Math.Min(count, 1L << r.Length), r);
 }
