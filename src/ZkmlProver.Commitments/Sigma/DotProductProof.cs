@@ -57,6 +57,41 @@ public sealed record DotProductProof(Point Delta, Point Beta, Fr[] Z, Fr ZDelta,
         return Verdict.Accept;
     }
 
+    /// <summary>
+    /// Defers the two verification equations to <paramref name="acc"/> instead of checking them:
+    /// c·C_x + δ − ⟨z, G⟩ − z_δ·H = O and c·C_y + β − ⟨a, z⟩·G − z_β·H = O. Shape checks (lengths)
+    /// still happen here and reject immediately; the group equations are decided by
+    /// <see cref="MsmAccumulator.Check"/>.
+    /// </summary>
+    public Verdict AccumulateWithChallenge(MsmAccumulator acc, PedersenKey key, Point cx, Point cy, ReadOnlySpan<Fr> a, in Fr challenge)
+    {
+        if (Z is null) return Verdict.Reject("dot-product proof: missing response vector");
+        if (Z.Length != a.Length) return Verdict.Reject($"dot-product proof: response has length {Z.Length}, expected {a.Length}");
+        if (a.Length > key.Size) return Verdict.Reject($"dot-product proof: vector length {a.Length} exceeds key size {key.Size}");
+        acc.BeginEquation();
+        acc.Add(challenge, cx);
+        acc.Add(Delta);
+        acc.SubtractVectorGenerators(Z);
+        acc.AddBlindGenerator(-ZDelta);
+        acc.BeginEquation();
+        acc.Add(challenge, cy);
+        acc.Add(Beta);
+        acc.AddValueGenerator(-FieldVectors.InnerProduct(a, Z));
+        acc.AddBlindGenerator(-ZBeta);
+        return Verdict.Accept;
+    }
+
+    /// <summary>Like <see cref="Verify(Transcript, PedersenKey, Point, Point, ReadOnlySpan{Fr}, DotProductProof?)"/>,
+    /// but with <paramref name="acc"/> non-null the group equations are deferred to it (see
+    /// <see cref="AccumulateWithChallenge"/>); the caller must call <see cref="MsmAccumulator.Check"/>.</summary>
+    public static Verdict Verify(Transcript transcript, PedersenKey key, Point cx, Point cy, ReadOnlySpan<Fr> a, DotProductProof? proof, MsmAccumulator? acc)
+    {
+        if (acc is null) return Verify(transcript, key, cx, cy, a, proof);
+        if (proof is null) return Verdict.Reject("dot-product proof: missing");
+        var c = Challenge(transcript, cx, cy, a, proof.Delta, proof.Beta);
+        return proof.AccumulateWithChallenge(acc, key, cx, cy, a, c);
+    }
+
     /// <summary>Simulator: picks z, z_δ, z_β and solves δ = ⟨z, G⟩ + z_δ·H − c·C_x, β = ⟨a, z⟩·G + z_β·H − c·C_y.</summary>
     public static DotProductProof Simulate(PedersenKey key, Point cx, Point cy, ReadOnlySpan<Fr> a, in Fr challenge, System.Random? rng = null)
     {

@@ -140,8 +140,42 @@ public static class ZkSumCheck
     /// Checks every round and returns the committed sub-claim on success. Lengths and degrees are
     /// checked before any arithmetic; never throws on proof data.
     /// </summary>
+    /// <remarks>The rounds' dot-product equations are batched into one random linear combination
+    /// (<see cref="MsmAccumulator"/>, verifier-local randomness) checked with a single MSM; if that
+    /// check fails, the rounds are re-checked one by one to name the failing round.</remarks>
     public static Verdict Verify(Transcript transcript, Point claimCommitment, int numVars, int degree, ZkSumCheckProof? proof,
         out CommittedSubClaim? subClaim)
+    {
+        var acc = new MsmAccumulator();
+        var rounds = new RoundRecord[Math.Max(numVars, 0)];
+        var v = VerifyCore(transcript, claimCommitment, numVars, degree, proof, out subClaim, acc, rounds);
+        if (!v.Accepted || acc.Check()) return v;
+        subClaim = null;
+        var key = PedersenKey.Get(degree + 1);
+        for (int j = 0; j < numVars; j++)
+        {
+            var r = rounds[j];
+            var rv = proof!.RoundProofs[j].VerifyWithChallenge(key, proof.RoundCommitments[j], r.Cy, r.A, r.C);
+            if (!rv.Accepted) return rv.In($"zk sum-check round {j + 1}");
+        }
+        return Verdict.Reject("zk sum-check: batched round check failed"); // not reached unless the batch itself errs
+    }
+
+    /// <summary>
+    /// Like <see cref="Verify(Transcript, Point, int, int, ZkSumCheckProof?, out CommittedSubClaim?)"/>,
+    /// but with <paramref name="acc"/> non-null the rounds' group equations are only added to it: an
+    /// Accept then means "accepted provided <see cref="MsmAccumulator.Check"/> succeeds" (the caller
+    /// checks it and, on failure, re-verifies without an accumulator for the precise reason). With
+    /// <paramref name="acc"/> null every round is checked at once.
+    /// </summary>
+    public static Verdict Verify(Transcript transcript, Point claimCommitment, int numVars, int degree, ZkSumCheckProof? proof,
+        out CommittedSubClaim? subClaim, MsmAccumulator? acc)
+        => VerifyCore(transcript, claimCommitment, numVars, degree, proof, out subClaim, acc, null);
+
+    private readonly record struct RoundRecord(Point Cy, Fr[] A, Fr C);
+
+    private static Verdict VerifyCore(Transcript transcript, Point claimCommitment, int numVars, int degree, ZkSumCheckProof? proof,
+        out CommittedSubClaim? subClaim, MsmAccumulator? acc, RoundRecord[]? rounds)
     {
         subClaim = null;
         if (numVars < 0 || degree < 1 || degree > SumCheckTerms.MaxDegree) return Verdict.Reject($"zk sum-check: bad statement (ℓ = {numVars}, d = {degree})");
@@ -154,17 +188,22 @@ public static class ZkSumCheck
         var key = PedersenKey.Get(degree + 1);
         AbsorbStatement(transcript, numVars, degree, claimCommitment);
         var point = new Fr[numVars];
-        var a = new Fr[degree + 1];
         Point ePrev = claimCommitment;
         for (int j = 0; j < numVars; j++)
         {
+            var a = new Fr[degree + 1];
             transcript.AppendPoint("zksumcheck/C_s", proof.RoundCommitments[j]);
             point[j] = transcript.ChallengeScalar("zksumcheck/r");
             transcript.AppendPoint("zksumcheck/C_e", proof.EvaluationCommitments[j]);
             Fr w = transcript.ChallengeScalar("zksumcheck/w");
             RoundVector(point[j], w, a);
             var cy = ePrev + w * proof.EvaluationCommitments[j];
-            var v = DotProductProof.Verify(transcript, key, proof.RoundCommitments[j], cy, a, proof.RoundProofs[j]);
+            var rp = proof.RoundProofs[j];
+            var c = DotProductProof.Challenge(transcript, proof.RoundCommitments[j], cy, a, rp.Delta, rp.Beta);
+            if (rounds is not null) rounds[j] = new RoundRecord(cy, a, c);
+            var v = acc is null
+                ? rp.VerifyWithChallenge(key, proof.RoundCommitments[j], cy, a, c)
+                : rp.AccumulateWithChallenge(acc, key, proof.RoundCommitments[j], cy, a, c);
             if (!v.Accepted) return v.In($"zk sum-check round {j + 1}");
             ePrev = proof.EvaluationCommitments[j];
         }

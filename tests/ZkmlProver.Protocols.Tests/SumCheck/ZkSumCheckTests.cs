@@ -155,6 +155,40 @@ public class ZkSumCheckTests
     }
 
     [Fact]
+    public void BatchedRoundCheckNamesTheFailingRoundAndDefersToAnAccumulator()
+    {
+        var rng = new Random(245);
+        const int l = 4, d = 3;
+        var run = Prove(rng, l, d, true);
+        var p = run.Output.Proof;
+        for (int j = 0; j < l; j++)
+        {
+            var rps = (DotProductProof[])p.RoundProofs.Clone();
+            rps[j] = rps[j] with { ZBeta = rps[j].ZBeta + Fr.One };
+            var bad = p with { RoundProofs = rps };
+            var v = Verify(run, l, d, bad, out var sub);
+            Assert.False(v.Accepted);
+            Assert.Null(sub);
+            Assert.Contains($"round {j + 1}", v.Reason);
+            Assert.Contains("β", v.Reason);
+
+            // With an external accumulator the shape is accepted and the group check fails.
+            var acc = new MsmAccumulator();
+            Assert.True(ZkSumCheck.Verify(T(), run.C0, l, d, bad, out _, acc).Accepted);
+            Assert.Equal(2 * l, acc.Equations);
+            Assert.False(acc.Check());
+        }
+        var good = new MsmAccumulator();
+        Assert.True(ZkSumCheck.Verify(T(), run.C0, l, d, p, out var s2, good).Accepted);
+        Assert.True(good.Check());
+        Assert.True(Verify(run, l, d, p, out var s1).Accepted);
+        Assert.Equal(s1!.Point, s2!.Point);
+        Assert.Equal(s1.Commitment, s2.Commitment);
+        // The unbatched path (null accumulator) checks at once.
+        Assert.False(ZkSumCheck.Verify(T(), run.C0, l, d, p with { RoundProofs = [.. p.RoundProofs.Reverse()] }, out _, null).Accepted);
+    }
+
+    [Fact]
     public void EveryTamperedByteOfASerializedProofIsRejected()
     {
         var rng = new Random(250);
