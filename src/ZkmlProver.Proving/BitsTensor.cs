@@ -109,15 +109,15 @@ public sealed class BitsTensor
     {
         var tau = v.Challenges($"{Name}/bool/tau", NumVars);
         var proof = v.Read<ZkSumCheckProof>("booleanity sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, NumVars, 3, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point0, NumVars, 3, proof, out var sub), $"{Name} booleanity");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point0, NumVars, 3, proof, out var sub, v.Acc), $"{Name} booleanity");
         var point = sub!.Point;
         var bv = v.ReceiveValue($"{Name}/bool/b", point);
         var bb = v.ReceiveValue($"{Name}/bool/bb", point);
         var prod = v.Read<ProductProof>("booleanity product", ProductProof.TryRead);
-        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, bv.Commitment, bv.Commitment, bb.Commitment, prod), $"{Name} booleanity product");
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, bv.Commitment, bv.Commitment, bb.Commitment, prod, v.Acc), $"{Name} booleanity product");
         Fr e = Mle.Eq(tau, point);
         var eqp = v.Read<EqualityProof>("booleanity equality", EqualityProof.TryRead);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * (bb.Commitment - bv.Commitment), eqp), $"{Name} booleanity final check");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * (bb.Commitment - bv.Commitment), eqp, v.Acc), $"{Name} booleanity final check");
         Committed!.AddPointClaim(bv);
     }
 

@@ -85,7 +85,7 @@ public sealed class CommittedTensor
         foreach (var (row, claims) in Groups())
         {
             var proof = v.Read<HyraxEvaluationProof>($"opening of '{Name}'", (ZkmlProver.Transcript.ProofReader r, out HyraxEvaluationProof? p) => HyraxEvaluationProof.TryRead(r, Shape, out p));
-            VerifierSession.Check(HyraxEvaluationProof.VerifyBatch(v.Transcript, Commitment, Mle.EqTable(row), claims.Select(c => c.Claim).ToArray(), proof),
+            VerifierSession.Check(HyraxEvaluationProof.VerifyBatch(v.Transcript, Commitment, Mle.EqTable(row), claims.Select(c => c.Claim).ToArray(), proof, v.Acc),
                 $"opening of '{Name}'");
         }
     }

@@ -1,3 +1,4 @@
+using ZkmlProver.Commitments;
 using ZkmlProver.Commitments.Hyrax;
 using ZkmlProver.Circuit;
 using ZkmlProver.Polynomials;
@@ -28,8 +29,14 @@ public static class InferenceVerifier
             if (!InferenceProof.TryDecode(proofBytes, circuit, out proof, out var error)) return Reject(error!);
             if (!proof!.CommitmentDigest.AsSpan().SequenceEqual(commitment.Digest))
                 return Reject("the proof is bound to a different model commitment");
-            Run(circuit, commitment, proof);
-            return new VerificationResult(Verdict.Accept, proof);
+            // Batch verification: every group equation of the proof goes into one accumulator (random
+            // verifier-local weights) checked with one MSM. If that fails, verify again equation by
+            // equation (no accumulator) to report which check fails.
+            var acc = new MsmAccumulator();
+            Run(circuit, commitment, proof, acc);
+            if (acc.Check()) return new VerificationResult(Verdict.Accept, proof);
+            Run(circuit, commitment, proof, null);
+            return Reject("batched group check failed");
         }
         catch (ProofRejectedException e) { return Reject(e.Message); }
         catch (ProvingException e) { return Reject(e.Message); }
@@ -41,12 +48,12 @@ public static class InferenceVerifier
         VerificationResult Reject(string reason) => new(Verdict.Reject(reason), null);
     }
 
-    private static void Run(Circuit.Circuit circuit, ModelCommitment commitment, InferenceProof proof)
+    private static void Run(Circuit.Circuit circuit, ModelCommitment commitment, InferenceProof proof, MsmAccumulator? acc)
     {
         var plan = new InferencePlan(circuit, proof.Batch);
         var transcript = new ZkmlProver.Transcript.Transcript(InferenceProver.TranscriptName);
         proof.BindStatement(transcript);
-        var v = new VerifierSession(transcript, new ProofReader(proof.Body));
+        var v = new VerifierSession(transcript, new ProofReader(proof.Body)) { Acc = acc };
         var ctx = new VerifierContext(plan, proof.PrivateInput, v, proof.PublicInput)
         {
             PublicOutputs = proof.Outputs.ToDictionary(o => o.Name, o => o.Values, StringComparer.Ordinal),

@@ -51,6 +51,10 @@ public sealed class VerifierSession(FsTranscript transcript, ProofReader reader)
     public ProofReader Reader { get; } = reader;
     public PedersenKey Key { get; } = PedersenKey.Get(1);
 
+    /// <summary>When set, the Σ-protocol, sum-check and Hyrax group equations are deferred to this
+    /// accumulator (batch verification); the owner checks it once at the end. Null: check each at once.</summary>
+    public MsmAccumulator? Acc { get; init; }
+
     public EvalClaim ReceiveValue(string label, Fr[] point) => new(point, ReceivePoint(label));
 
     public Point ReceivePoint(string label)

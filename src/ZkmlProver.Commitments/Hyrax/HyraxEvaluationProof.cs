@@ -199,6 +199,13 @@ public sealed class HyraxEvaluationProof
     /// data; throws <see cref="ArgumentException"/> for vectors of the wrong length (caller misuse).</summary>
     public static Verdict VerifyBatch(FsTranscript transcript, HyraxCommitment commitment, ReadOnlySpan<Fr> rowWeights,
         IReadOnlyList<HyraxClaim> claims, HyraxEvaluationProof proof)
+        => VerifyBatch(transcript, commitment, rowWeights, claims, proof, null);
+
+    /// <summary>As <see cref="VerifyBatch(FsTranscript, HyraxCommitment, ReadOnlySpan{Fr}, IReadOnlyList{HyraxClaim}, HyraxEvaluationProof)"/>;
+    /// with <paramref name="acc"/> non-null the final group equation is deferred to it (the caller must
+    /// call <see cref="MsmAccumulator.Check"/>).</summary>
+    public static Verdict VerifyBatch(FsTranscript transcript, HyraxCommitment commitment, ReadOnlySpan<Fr> rowWeights,
+        IReadOnlyList<HyraxClaim> claims, HyraxEvaluationProof proof, MsmAccumulator? acc)
     {
         var shape = commitment.Shape;
         CheckStatement(shape, rowWeights, claims);
@@ -225,7 +232,7 @@ public sealed class HyraxEvaluationProof
         for (int k = 0; k < claims.Count; k++)
             if (!claims[k].IsPublic) { pts[o] = claims[k].ValueCommitment; sc[o] = gamma[k]; o++; }
         if (anyPublic) { pts[o] = commitment.Key.G; sc[o] = publicSum; }
-        return LogDotProductProof.VerifyCore(transcript, commitment.Key, pts, sc, a, proof.Inner).In("hyrax evaluation");
+        return LogDotProductProof.VerifyCore(transcript, commitment.Key, pts, sc, a, proof.Inner, acc).In("hyrax evaluation");
     }
 
     // ───────────────────────────── prover-side values ─────────────────────────────

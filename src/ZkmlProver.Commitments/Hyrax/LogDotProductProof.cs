@@ -315,7 +315,7 @@ public sealed class LogDotProductProof
     /// <summary>Runs the verifier's transcript (L_j, R_j → u_j; δ, β → c) and checks the proof
     /// against Γ = Σ γ_i·P_i (given as points and scalars, so that it joins the one MSM).</summary>
     internal static Verdict VerifyCore(FsTranscript t, PedersenKey key, ReadOnlySpan<Point> gammaPoints, ReadOnlySpan<Fr> gammaScalars,
-        ReadOnlySpan<Fr> a, LogDotProductProof proof)
+        ReadOnlySpan<Fr> a, LogDotProductProof proof, MsmAccumulator? acc = null)
     {
         int k = HyraxMath.Log2Exact(a.Length);
         if (k < 0) return Verdict.Reject($"dot-log: vector length {a.Length} is not a power of two");
@@ -331,7 +331,7 @@ public sealed class LogDotProductProof
         t.AppendPoint(Lbl + "delta", proof.Delta);
         t.AppendPoint(Lbl + "beta", proof.Beta);
         var c = t.ChallengeScalar(Lbl + "c");
-        return Check(key, gammaPoints, gammaScalars, a, proof, u, c);
+        return acc is null ? Check(key, gammaPoints, gammaScalars, a, proof, u, c) : Accumulate(acc, key, gammaPoints, gammaScalars, a, proof, u, c);
     }
 
     /// <summary>The interactive verifier's decision for given challenges u_1..u_k and c, with
@@ -344,6 +344,43 @@ public sealed class LogDotProductProof
         if (proof.Rounds != k || u.Length != k) return Verdict.Reject($"dot-log: {proof.Rounds} rounds and {u.Length} challenges, expected {k}");
         foreach (var uj in u) if (uj.IsZero) return Verdict.Reject("dot-log: a challenge u_j is zero");
         return Check(key, [gamma], [Fr.One], a, proof, u, c);
+    }
+
+    /// <summary>Adds the final check's equation (see <see cref="Check"/>) to <paramref name="acc"/>
+    /// instead of computing its MSM; â = 0 still rejects at once.</summary>
+    private static Verdict Accumulate(MsmAccumulator acc, PedersenKey key, ReadOnlySpan<Point> gammaPoints, ReadOnlySpan<Fr> gammaScalars,
+        ReadOnlySpan<Fr> a, LogDotProductProof proof, ReadOnlySpan<Fr> u, in Fr c)
+    {
+        int n = a.Length, k = u.Length, m = gammaPoints.Length;
+        if (gammaScalars.Length != m) throw new ArgumentException("Γ points and scalars differ in length");
+        if (key.Size < n) throw new ArgumentException($"key has {key.Size} generators, need {n}");
+        Span<Fr> uInv = stackalloc Fr[k];
+        u.CopyTo(uInv);
+        FieldVectors.BatchInverse(uInv);
+        var s = ArrayPool<Fr>.Shared.Rent(n);
+        try
+        {
+            var sv = s.AsSpan(0, n);
+            HyraxMath.SVector(u, uInv, Fr.One, sv);
+            var aHat = FieldVectors.InnerProduct(sv, a);
+            if (aHat.IsZero) return Verdict.Reject("dot-log: â = 0 (the final check would not bind Γ)");
+            acc.BeginEquation();
+            FieldVectors.Scale(sv, proof.Z1);
+            acc.SubtractVectorGenerators(sv);
+            var ac = aHat * c;
+            for (int i = 0; i < m; i++) acc.Add(ac * gammaScalars[i], gammaPoints[i]);
+            for (int j = 0; j < k; j++)
+            {
+                acc.Add(ac * (u[j] * u[j]), proof._l[j]);
+                acc.Add(ac * (uInv[j] * uInv[j]), proof._r[j]);
+            }
+            acc.Add(aHat, proof.Beta);
+            acc.Add(proof.Delta);
+            acc.AddValueGenerator(-(proof.Z1 * aHat));
+            acc.AddBlindGenerator(-proof.Z2);
+            return Verdict.Accept;
+        }
+        finally { ArrayPool<Fr>.Shared.Return(s); }
     }
 
     /// <summary>Checks â·(c·Γ̂ + β) + δ − z₁·(ĝ + â·G) − z₂·H = O as one MSM over

@@ -51,6 +51,30 @@ public sealed record EqualityProof(Point Alpha, Fr Z)
         return proof.VerifyWithChallenge(key, PublicDifference(key, commitment, value), c);
     }
 
+    /// <summary>With <paramref name="acc"/> non-null, the equation α + c·(C₁ − C₂) − z·H = O is deferred to it
+    /// (the caller must call <see cref="MsmAccumulator.Check"/>); otherwise as the overload without it.</summary>
+    public static Verdict Verify(Transcript transcript, PedersenKey key, Point c1, Point c2, EqualityProof? proof, MsmAccumulator? acc)
+    {
+        if (acc is null) return Verify(transcript, key, c1, c2, proof);
+        if (proof is null) return Verdict.Reject("equality proof: missing");
+        var c = ChallengePair(transcript, c1, c2, proof.Alpha);
+        acc.BeginEquation();
+        acc.Add(proof.Alpha); acc.Add(c, c1); acc.Subtract(c, c2); acc.AddBlindGenerator(-proof.Z);
+        return Verdict.Accept;
+    }
+
+    /// <summary>With <paramref name="acc"/> non-null, the equation α + c·(C − v·G) − z·H = O is deferred to it
+    /// (the caller must call <see cref="MsmAccumulator.Check"/>); otherwise as the overload without it.</summary>
+    public static Verdict VerifyPublic(Transcript transcript, PedersenKey key, Point commitment, in Fr value, EqualityProof? proof, MsmAccumulator? acc)
+    {
+        if (acc is null) return VerifyPublic(transcript, key, commitment, value, proof);
+        if (proof is null) return Verdict.Reject("equality proof: missing");
+        var c = ChallengePublic(transcript, commitment, value, proof.Alpha);
+        acc.BeginEquation();
+        acc.Add(proof.Alpha); acc.Add(c, commitment); acc.AddValueGenerator(-(c * value)); acc.AddBlindGenerator(-proof.Z);
+        return Verdict.Accept;
+    }
+
     /// <summary>D = C₁ − C₂.</summary>
     public static Point Difference(Point c1, Point c2) => c1 - c2;
 

@@ -40,6 +40,28 @@ public sealed record ProductProof(Point Alpha, Point Beta, Point Delta, Fr Z1, F
         return proof.VerifyWithChallenge(key, cx, cy, cz, c);
     }
 
+    /// <summary>With <paramref name="acc"/> non-null, the three group equations are deferred to it
+    /// (the caller must call <see cref="MsmAccumulator.Check"/>); otherwise as the overload without it.</summary>
+    public static Verdict Verify(Transcript transcript, PedersenKey key, Point cx, Point cy, Point cz, ProductProof? proof, MsmAccumulator? acc)
+    {
+        if (acc is null) return Verify(transcript, key, cx, cy, cz, proof);
+        if (proof is null) return Verdict.Reject("product proof: missing");
+        var c = Challenge(transcript, cx, cy, cz, proof.Alpha, proof.Beta, proof.Delta);
+        proof.AccumulateWithChallenge(acc, cx, cy, cz, c);
+        return Verdict.Accept;
+    }
+
+    /// <summary>Adds α + c·X − z₁·G − z₂·H = O, β + c·Y − z₃·G − z₄·H = O and δ + c·Z − z₁·Y − z₅·H = O to <paramref name="acc"/>.</summary>
+    public void AccumulateWithChallenge(MsmAccumulator acc, Point cx, Point cy, Point cz, in Fr challenge)
+    {
+        acc.BeginEquation();
+        acc.Add(Alpha); acc.Add(challenge, cx); acc.AddValueGenerator(-Z1); acc.AddBlindGenerator(-Z2);
+        acc.BeginEquation();
+        acc.Add(Beta); acc.Add(challenge, cy); acc.AddValueGenerator(-Z3); acc.AddBlindGenerator(-Z4);
+        acc.BeginEquation();
+        acc.Add(Delta); acc.Add(challenge, cz); acc.Subtract(Z1, cy); acc.AddBlindGenerator(-Z5);
+    }
+
     /// <summary>The three verification equations for a given challenge.</summary>
     public Verdict VerifyWithChallenge(PedersenKey key, Point cx, Point cy, Point cz, in Fr challenge)
     {

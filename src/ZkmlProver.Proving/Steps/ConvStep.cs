@@ -84,12 +84,12 @@ public static class ConvStep
             e0 -= Gate(ctx.Plan.Batch, g, rb, rp) * cb.Commitment;
         }
         var proof = v.Read<ZkSumCheckProof>($"'{layer.Name}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, g.QVars, 2, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, e0, g.QVars, 2, proof, out var sub), $"layer '{layer.Name}' sum-check");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, e0, g.QVars, 2, proof, out var sub, v.Acc), $"layer '{layer.Name}' sum-check");
         var rq = sub!.Point;
         var cw = v.ReceiveValue("conv/w", [.. ro, .. rq]);
         ctx.Weight(layer.Weight).AddPointClaim(cw);
         var cp = v.ReceiveValue("conv/p", [.. rb, .. rp, .. rq]);
-        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cp.Commitment, cw.Commitment, sub.Commitment, v.Read<ProductProof>("conv product", ProductProof.TryRead)), $"layer '{layer.Name}' product");
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cp.Commitment, cw.Commitment, sub.Commitment, v.Read<ProductProof>("conv product", ProductProof.TryRead), v.Acc), $"layer '{layer.Name}' product");
         GatherStep.Verify(ctx, layer.Input, [new GatherClaim(g.Im2Col, cp)]);
     }
 

@@ -65,7 +65,7 @@ public static class DenseStep
             e0 -= TensorLayout.PrefixIndicator(ctx.Plan.Batch, rb) * cb.Commitment;
         }
         var proof = v.Read<ZkSumCheckProof>($"'{layer.Name}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, kv, 2, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, e0, kv, 2, proof, out var sub), $"layer '{layer.Name}' sum-check");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, e0, kv, 2, proof, out var sub, v.Acc), $"layer '{layer.Name}' sum-check");
         var rk = sub!.Point;
         var cw = v.ReceiveValue("dense/w", [.. rm, .. rk]);
         ctx.Weight(layer.Weight).AddPointClaim(cw);
@@ -73,12 +73,12 @@ public static class DenseStep
         {
             Fr x = Mle.Evaluate(ctx.PublicInputTable(), [.. rb, .. rk]);
             var eq = v.Read<EqualityProof>("dense input equality", EqualityProof.TryRead);
-            VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, x * cw.Commitment, eq), $"layer '{layer.Name}' input check");
+            VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, x * cw.Commitment, eq, v.Acc), $"layer '{layer.Name}' input check");
             return;
         }
         var cx = v.ReceiveValue("dense/x", [.. rb, .. rk]);
         var prod = v.Read<ProductProof>("dense product", ProductProof.TryRead);
-        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cx.Commitment, cw.Commitment, sub.Commitment, prod), $"layer '{layer.Name}' product");
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cx.Commitment, cw.Commitment, sub.Commitment, prod, v.Acc), $"layer '{layer.Name}' product");
         ctx.Claim(layer.Input, cx);
     }
 

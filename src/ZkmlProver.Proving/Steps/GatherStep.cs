@@ -59,7 +59,7 @@ public static class GatherStep
         var c = Curve.Point.Identity;
         for (int i = 0; i < claims.Count; i++) c += gamma[i] * claims[i].Claim.Commitment;
         var proof = v.Read<ZkSumCheckProof>($"gather '{x}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 2, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, c, n, 2, proof, out var sub), $"gather '{x}' sum-check");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, c, n, 2, proof, out var sub, v.Acc), $"gather '{x}' sum-check");
         var rStar = sub!.Point;
         Fr av = Fr.Zero;
         for (int i = 0; i < claims.Count; i++)
@@ -70,11 +70,11 @@ public static class GatherStep
         if (ctx.IsPublicInput(x))
         {
             Fr xv = Mle.Evaluate(ctx.PublicInputTable(), rStar);
-            VerifierSession.Check(EqualityProof.VerifyPublic(v.Transcript, v.Key, sub.Commitment, av * xv, v.Read<EqualityProof>("gather input", EqualityProof.TryRead)), $"gather '{x}' input check");
+            VerifierSession.Check(EqualityProof.VerifyPublic(v.Transcript, v.Key, sub.Commitment, av * xv, v.Read<EqualityProof>("gather input", EqualityProof.TryRead), v.Acc), $"gather '{x}' input check");
             return;
         }
         var cx = v.ReceiveValue("gather/x", rStar);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * cx.Commitment, v.Read<EqualityProof>("gather final", EqualityProof.TryRead)), $"gather '{x}' final check");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * cx.Commitment, v.Read<EqualityProof>("gather final", EqualityProof.TryRead), v.Acc), $"gather '{x}' final check");
         ctx.Claim(x, cx);
     }
 }

@@ -116,16 +116,16 @@ public static class LookupStep
         hC.AddPointClaim(ch);
         gC.AddPointClaim(cg);
         var sumEq = v.Read<EqualityProof>("lookup sum equality", EqualityProof.TryRead);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, Pow2(n) * ch.Commitment, Pow2(lk.TVars) * cg.Commitment, sumEq), $"lookup '{lk.Layer.Name}' sums");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, Pow2(n) * ch.Commitment, Pow2(lk.TVars) * cg.Commitment, sumEq, v.Acc), $"lookup '{lk.Layer.Name}' sums");
 
         var tau = v.Challenges($"{lk.Layer.Name}/tau", n);
         var p1 = v.Read<ZkSumCheckProof>("lookup input sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 3, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, n, 3, p1, out var sub1), $"lookup '{lk.Layer.Name}' input zero-check");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, n, 3, p1, out var sub1, v.Acc), $"lookup '{lk.Layer.Name}' input zero-check");
         var r1 = sub1!.Point;
         var chp = v.ReceiveValue("lookup/h", r1);
         var cx = v.ReceiveValue("lookup/x", r1);
         var chx = v.ReceiveValue("lookup/hx", r1);
-        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cx.Commitment, chx.Commitment, v.Read<ProductProof>("lookup hx", ProductProof.TryRead)), $"lookup '{lk.Layer.Name}' h·x");
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cx.Commitment, chx.Commitment, v.Read<ProductProof>("lookup hx", ProductProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' h·x");
         Point hy;
         if (lk.YPublic)
         {
@@ -136,25 +136,25 @@ public static class LookupStep
         {
             var cy = v.ReceiveValue("lookup/y", r1);
             var chy = v.ReceiveValue("lookup/hy", r1);
-            VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cy.Commitment, chy.Commitment, v.Read<ProductProof>("lookup hy", ProductProof.TryRead)), $"lookup '{lk.Layer.Name}' h·y");
+            VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cy.Commitment, chy.Commitment, v.Read<ProductProof>("lookup hy", ProductProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' h·y");
             lk.Y!.AddPointClaim(cy);
             hy = chy.Commitment;
         }
         Fr e1 = Mle.Eq(tau, r1), v1 = layout.ValidIndicator(r1);
         var target = e1 * (alpha * chp.Commitment - chx.Commitment - beta * hy - v1 * v.Key.G);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub1.Commitment, target, v.Read<EqualityProof>("lookup input final", EqualityProof.TryRead)), $"lookup '{lk.Layer.Name}' input final check");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub1.Commitment, target, v.Read<EqualityProof>("lookup input final", EqualityProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' input final check");
         hC.AddPointClaim(chp);
         ctx.Claim(lk.X, cx);
 
         var tau2 = v.Challenges($"{lk.Layer.Name}/tau-table", lk.TVars);
         var p2 = v.Read<ZkSumCheckProof>("lookup table sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, lk.TVars, 3, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, lk.TVars, 3, p2, out var sub2), $"lookup '{lk.Layer.Name}' table zero-check");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, lk.TVars, 3, p2, out var sub2, v.Acc), $"lookup '{lk.Layer.Name}' table zero-check");
         var r2 = sub2!.Point;
         var cgp = v.ReceiveValue("lookup/g", r2);
         var cm = v.ReceiveValue("lookup/m", r2);
         Fr e2 = Mle.Eq(tau2, r2), tv = Mle.Evaluate(lk.CombinedTable(beta), r2);
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub2.Commitment, e2 * ((alpha - tv) * cgp.Commitment - cm.Commitment),
-            v.Read<EqualityProof>("lookup table final", EqualityProof.TryRead)), $"lookup '{lk.Layer.Name}' table final check");
+            v.Read<EqualityProof>("lookup table final", EqualityProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' table final check");
         gC.AddPointClaim(cgp);
         lk.Multiplicities!.AddPointClaim(cm);
     }

@@ -99,7 +99,7 @@ public static class MaxPoolStep
             var r = claim.Point;
             var crel = v.ReceiveValue("maxpool/relu", r);
             var cx = v.ReceiveValue("maxpool/x", r);
-            VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, claim.Commitment, crel.Commitment + cx.Commitment, v.Read<EqualityProof>("maxpool split", EqualityProof.TryRead)), $"layer '{layer.Name}' slot {k}");
+            VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, claim.Commitment, crel.Commitment + cx.Commitment, v.Read<EqualityProof>("maxpool split", EqualityProof.TryRead), v.Acc), $"layer '{layer.Name}' slot {k}");
             gathers.Add(new GatherClaim(slots[k], cx));
             var (cd, cs) = ReluArgument.Verify(v, crel, $"layer '{layer.Name}' slot {k}");
             var xp = bits.XPoint(cd.Point);
@@ -107,7 +107,7 @@ public static class MaxPoolStep
             bits.Committed.AddWeightedClaim(xp, bits.QWeights(), cd);
             var cm = v.ReceiveValue("maxpool/m", cd.Point);
             var cx2 = v.ReceiveValue("maxpool/x", cd.Point);
-            VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, cd.Commitment, cm.Commitment - cx2.Commitment, v.Read<EqualityProof>("maxpool difference", EqualityProof.TryRead)), $"layer '{layer.Name}' slot {k} difference");
+            VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, cd.Commitment, cm.Commitment - cx2.Commitment, v.Read<EqualityProof>("maxpool difference", EqualityProof.TryRead), v.Acc), $"layer '{layer.Name}' slot {k} difference");
             gathers.Add(new GatherClaim(slots[k], cx2));
             claim = cm;
         }

@@ -36,16 +36,16 @@ public static class ReluArgument
     {
         int n = a.Point.Length;
         var proof = v.Read<ZkSumCheckProof>($"{where} sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 3, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, a.Commitment, n, 3, proof, out var sub), $"{where} sum-check");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, a.Commitment, n, 3, proof, out var sub, v.Acc), $"{where} sum-check");
         var r2 = sub!.Point;
         var cq = v.ReceiveValue("relu/q", r2);
         var cs = v.ReceiveValue("relu/s", r2);
         var cqs = v.ReceiveValue("relu/qs", r2);
         var prod = v.Read<ProductProof>($"{where} product", ProductProof.TryRead);
-        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cq.Commitment, cs.Commitment, cqs.Commitment, prod), $"{where} product");
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cq.Commitment, cs.Commitment, cqs.Commitment, prod, v.Acc), $"{where} product");
         Fr e = Mle.Eq(a.Point, r2);
         var eqp = v.Read<EqualityProof>($"{where} equality", EqualityProof.TryRead);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * (cq.Commitment - cqs.Commitment), eqp), $"{where} final check");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * (cq.Commitment - cqs.Commitment), eqp, v.Acc), $"{where} final check");
         return (cq, cs);
     }
 }
