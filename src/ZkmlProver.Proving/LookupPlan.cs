@@ -61,6 +61,48 @@ public sealed class LookupPlan
     public CommittedTensor? Y { get; set; }
 
     /// <summary>t_j = tin_j + β·tout_j.</summary>
+    /// <summary>The multilinear extension of <see cref="CombinedTable"/> at <paramref name="point"/>:
+    /// T̃_in(r) + β·T̃_out(r), computed from the tables' structure (runs of constant outputs, the
+    /// input column increasing by one) instead of folding all 2^TVars entries. Same value as
+    /// <c>Mle.Evaluate(CombinedTable(beta), point)</c>.</summary>
+    public Fr EvaluateCombined(in Fr beta, ReadOnlySpan<Fr> point)
+        => EvaluateStructured(TableIn, point) + beta * EvaluateStructured(TableOut, point);
+
+    /// <summary>ṽ(point) for a table of exactly 2^ℓ small integers (ℓ = point.Length, variables MSB-first
+    /// as in <c>Mle.Evaluate</c>). Splits on the most significant variable; an aligned block that is
+    /// constant c contributes c, and one that increases by one per entry from t₀ contributes
+    /// t₀ + Σ_i 2^(k−1−i)·r_i over its k variables. Cost: O(2^ℓ·ℓ) integer comparisons plus field work
+    /// proportional to the number of blocks that are neither.</summary>
+    internal static Fr EvaluateStructured(ReadOnlySpan<long> table, ReadOnlySpan<Fr> point)
+    {
+        int l = point.Length;
+        if (l > 30 || table.Length != 1 << l) throw new ArgumentException($"table of length {table.Length} for {l} variables");
+        // lin[k] = Σ_{i<k} 2^(k−1−i)·point[l−k+i]: the MLE of j ↦ j over the last k variables.
+        var lin = new Fr[l + 1];
+        Fr pow = Fr.One, two = Fr.FromInt64(2);
+        for (int k = 1; k <= l; k++) { lin[k] = pow * point[l - k] + lin[k - 1]; pow *= two; }
+        return Block(table, point, lin, 0, l);
+    }
+
+    private static Fr Block(ReadOnlySpan<long> table, ReadOnlySpan<Fr> point, Fr[] lin, int offset, int k)
+    {
+        int size = 1 << k;
+        long t0 = table[offset];
+        bool constant = true, linear = true;
+        for (int j = 1; j < size && (constant || linear); j++)
+        {
+            long t = table[offset + j];
+            if (t != t0) constant = false;
+            if (t != t0 + j) linear = false;
+        }
+        if (constant) return Fr.FromInt64(t0);
+        if (linear) return Fr.FromInt64(t0) + lin[k];
+        var r = point[point.Length - k];
+        var lo = Block(table, point, lin, offset, k - 1);
+        var hi = Block(table, point, lin, offset + size / 2, k - 1);
+        return lo + r * (hi - lo);
+    }
+
     public Fr[] CombinedTable(in Fr beta)
     {
         var t = new Fr[TableIn.Length];

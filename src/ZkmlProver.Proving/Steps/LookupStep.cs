@@ -152,7 +152,7 @@ public static class LookupStep
         var r2 = sub2!.Point;
         var cgp = v.ReceiveValue("lookup/g", r2);
         var cm = v.ReceiveValue("lookup/m", r2);
-        Fr e2 = Mle.Eq(tau2, r2), tv = Mle.Evaluate(lk.CombinedTable(beta), r2);
+        Fr e2 = Mle.Eq(tau2, r2), tv = lk.EvaluateCombined(beta, r2);
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub2.Commitment, e2 * ((alpha - tv) * cgp.Commitment - cm.Commitment),
             v.Read<EqualityProof>("lookup table final", EqualityProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' table final check");
         gC.AddPointClaim(cgp);
