@@ -151,4 +151,28 @@ public class CheatingProverTests
         Assert.False(result.Accepted);
         Assert.Contains("booleanity", result.Verdict.Reason);
     }
+
+    [Fact]
+    public void BatchedVerificationStillNamesTheFailingCheck()
+    {
+        // Flip the low bit of the last byte of the proof (a Hyrax response scalar, big- or little-endian:
+        // either way still canonical with overwhelming probability): decoding succeeds, a group
+        // equation fails, and the unbatched re-verification names it.
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, 1);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(2, 7, 2);
+        var bytes = InferenceProver.Prove(c, w, com, key, input, 2, false, new Random(3)).ToBytes();
+        int rejectedByGroupCheck = 0;
+        for (int back = 1; back <= 40; back++)
+        {
+            var bad = (byte[])bytes.Clone();
+            bad[^back] ^= 1;
+            var result = InferenceVerifier.Verify(c, com, bad);
+            Assert.False(result.Accepted);
+            Assert.False(string.IsNullOrEmpty(result.Verdict.Reason));
+            Assert.DoesNotContain("batched group check failed", result.Verdict.Reason);
+            if (result.Verdict.Reason!.Contains("hyrax evaluation")) rejectedByGroupCheck++;
+        }
+        Assert.True(rejectedByGroupCheck > 0, "no mutation reached a group equation");
+    }
 }
