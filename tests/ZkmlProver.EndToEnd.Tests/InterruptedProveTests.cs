@@ -10,10 +10,13 @@ namespace ZkmlProver.EndToEnd.Tests;
 /// milliseconds between creating and renaming that file would leave it behind (no finally block runs) — this test does not aim at that window.</remarks>
 public sealed class InterruptedProveTests
 {
-    /// <summary>Large enough that proving lasts well over the 1 s wait on a fast idle machine (64 rows take
-    /// ≈ 2.5 s on a loaded 2-core box); the process is killed long before it finishes, so the size costs
-    /// little.</summary>
-    const int Rows = 256;
+    /// <summary>Large enough that proving lasts many times the wait below even on a fast idle machine
+    /// (mlp_deep proves 64 rows in ≈ 1 s there); the process is killed long before it finishes, so the
+    /// size costs little.</summary>
+    const int Rows = 2048;
+
+    /// <summary>How long after the first progress line the process is interrupted.</summary>
+    const int WaitMs = 300;
 
     /// <param name="signal">KILL (Process.Kill) or TERM (what timeout, systemd and docker stop send).</param>
     [Theory]
@@ -48,8 +51,8 @@ public sealed class InterruptedProveTests
         try
         {
             Assert.True(proving.Wait(TimeSpan.FromSeconds(60)), $"prove never reported progress; stderr:\n{stderr}");
-            Thread.Sleep(1000);
-            Assert.False(p.HasExited, $"prove finished within 1 s of starting to prove (exit {(p.HasExited ? p.ExitCode : 0)}); the batch is too small to interrupt\n{stderr}");
+            Thread.Sleep(WaitMs);
+            Assert.False(p.HasExited, $"prove finished within {WaitMs} ms of starting to prove (exit {(p.HasExited ? p.ExitCode : 0)}); the batch is too small to interrupt\n{stderr}");
         }
         finally
         {
