@@ -73,18 +73,12 @@ public sealed class TensorLayout
     }
 
     /// <summary>The MLE of the indicator of valid (unpadded) entries at <paramref name="point"/>,
-    /// in O(NumVars): a product over dimensions of the 1-D indicator of [0, extent).</summary>
+    /// in O(NumVars): a product over dimensions of the 1-D indicator of [0, extent)
+    /// (<see cref="Mle.IndicatorMle(ReadOnlySpan{long}, ReadOnlySpan{int}, ReadOnlySpan{Fr})"/>).</summary>
     public Fr ValidIndicator(ReadOnlySpan<Fr> point)
     {
         if (point.Length != NumVars) throw new ArgumentException($"point has {point.Length} coordinates, layout has {NumVars} variables");
-        Fr acc = Fr.One;
-        int off = 0;
-        for (int d = 0; d < Dims.Length; d++)
-        {
-            acc *= PrefixIndicator(Dims[d], point.Slice(off, Vars[d]));
-            off += Vars[d];
-        }
-        return acc;
+        return Mle.IndicatorMle(Array.ConvertAll(Dims, d => (long)d), Vars, point);
     }
 
     /// <summary>Σ_{x &lt; count} eq(r, x) over ℓ = r.Length MSB-first variables, in O(ℓ)

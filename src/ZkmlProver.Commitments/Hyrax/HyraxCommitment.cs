@@ -127,35 +127,23 @@ public sealed class HyraxCommitment
     /// MSM; rows are committed in parallel. <paramref name="values"/> may be shorter than 2^ℓ.</summary>
     /// <param name="rng">Seeded randomness for reproducible tests; null: the system CSPRNG.</param>
     public static HyraxCommitment Commit(ReadOnlyMemory<long> values, HyraxShape shape, out HyraxOpening opening, Random? rng = null)
-    {
-        CheckLength(values.Length, shape);
-        var key = PedersenKey.Get(shape.Cols);
-        var blinds = DrawBlinds(shape, rng);
-        var rows = new Point[shape.Rows];
-        int cols = shape.Cols;
-        Parallel.For(0, shape.Rows, i =>
-        {
-            var row = RowSlice(values, i, cols);
-            rows[i] = key.CommitSmall(row.Span, blinds[i]);
-        });
-        Point.BatchNormalize(rows); // affine rows: cheap to encode, absorb and reuse as MSM inputs
-        opening = new HyraxOpening(shape, blinds);
-        return new HyraxCommitment(shape, rows);
-    }
+        => CommitRows(values, shape, out opening, rng, static (key, row, blind) => key.CommitSmall(row.Span, blind));
 
     /// <summary>Commits to field elements; rows are committed in parallel.</summary>
     public static HyraxCommitment Commit(ReadOnlyMemory<Fr> values, HyraxShape shape, out HyraxOpening opening, Random? rng = null)
+        => CommitRows(values, shape, out opening, rng, static (key, row, blind) => key.Commit(row.Span, blind));
+
+    /// <summary>One blinded Pedersen commitment per row, rows in parallel, then normalized to affine
+    /// (cheap to encode, absorb and reuse as MSM inputs).</summary>
+    private static HyraxCommitment CommitRows<T>(ReadOnlyMemory<T> values, HyraxShape shape, out HyraxOpening opening, Random? rng,
+        Func<PedersenKey, ReadOnlyMemory<T>, Fr, Point> commitRow)
     {
         CheckLength(values.Length, shape);
         var key = PedersenKey.Get(shape.Cols);
         var blinds = DrawBlinds(shape, rng);
         var rows = new Point[shape.Rows];
         int cols = shape.Cols;
-        Parallel.For(0, shape.Rows, i =>
-        {
-            var row = RowSlice(values, i, cols);
-            rows[i] = key.Commit(row.Span, blinds[i]);
-        });
+        Parallel.For(0, shape.Rows, i => rows[i] = commitRow(key, RowSlice(values, i, cols), blinds[i]));
         Point.BatchNormalize(rows);
         opening = new HyraxOpening(shape, blinds);
         return new HyraxCommitment(shape, rows);
