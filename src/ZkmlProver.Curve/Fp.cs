@@ -205,6 +205,17 @@ internal readonly struct Fp : IEquatable<Fp>
         r = new Fp(SubB(P0, a.L0, ref br), SubB(P1, a.L1, ref br), SubB(P2, a.L2, ref br), SubB(P3, a.L3, ref br));
     }
 
+    /// <summary>r = neg ? −a : a, without a data-dependent branch on <paramref name="neg"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CondNeg(in Fp a, bool neg, out Fp r)
+    {
+        ulong br = 0;
+        ulong n0 = SubB(P0, a.L0, ref br), n1 = SubB(P1, a.L1, ref br), n2 = SubB(P2, a.L2, ref br), n3 = SubB(P3, a.L3, ref br);
+        // −0 = 0 (p − 0 = p is not reduced): never select the negation of zero.
+        ulong mask = (0UL - (neg ? 1UL : 0UL)) & (0UL - ((a.L0 | a.L1 | a.L2 | a.L3) != 0 ? 1UL : 0UL));
+        r = new Fp(a.L0 ^ ((a.L0 ^ n0) & mask), a.L1 ^ ((a.L1 ^ n1) & mask), a.L2 ^ ((a.L2 ^ n2) & mask), a.L3 ^ ((a.L3 ^ n3) & mask));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Double(in Fp a, out Fp r) => Add(in a, in a, out r);
 

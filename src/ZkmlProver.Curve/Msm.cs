@@ -11,7 +11,7 @@ namespace ZkmlProver.Curve;
 /// batch-affine Pippenger with signed digits (<see cref="Pippenger"/>).</para>
 /// <para><see cref="ComputeSmall(ReadOnlySpan{Point}, ReadOnlySpan{long})"/>: scalars in {−1, 0, 1}
 /// cost one addition per nonzero scalar; other small scalars run Pippenger over only as many bits as
-/// the largest |sᵢ| needs (two 8-to-9-bit windows for 16-bit values), with no GLV split.</para>
+/// the largest |sᵢ| needs (one window of c = 16 for 16-bit values), with no GLV split.</para>
 /// <para>Identity points and zero scalars contribute nothing. Inputs in any representation are
 /// accepted (non-normalized points are batch-normalized with one inversion). Results are
 /// unnormalized Jacobian points. The work runs on up to <see cref="DefaultMaxDegreeOfParallelism"/>
@@ -46,7 +46,7 @@ public static class Msm
 
     /// <summary>The GLV + Pippenger path for any length (tests force it on small inputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Point ComputePippenger(ReadOnlySpan<Point> points, ReadOnlySpan<Fr> scalars, int maxDegreeOfParallelism, int forceWindow)
+    internal static Point ComputePippenger(ReadOnlySpan<Point> points, ReadOnlySpan<Fr> scalars, int maxDegreeOfParallelism, int forceWindow, int reduceMode = 0)
     {
         int n = points.Length;
         int m = 2 * n;
@@ -60,15 +60,18 @@ public static class Msm
             scalars.CopyTo(sc);
             int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
             int chunks = Math.Min(threads * 4, Math.Max(1, n / 2048));
-            var chunkBits = new int[chunks];
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, ch =>
-            {
-                int start = (int)((long)n * ch / chunks), end = (int)((long)n * (ch + 1) / chunks);
-                chunkBits[ch] = SplitChunk(sc, pts, mags, negs, start, end);
-            });
-            int bits = chunkBits.Length == 0 ? 0 : chunkBits.Max();
+            var chunkMax = new UInt128[chunks];
+            if (chunks == 1) chunkMax[0] = SplitChunk(sc, pts, mags, negs, 0, n);
+            else
+                Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, ch =>
+                {
+                    int start = (int)((long)n * ch / chunks), end = (int)((long)n * (ch + 1) / chunks);
+                    chunkMax[ch] = SplitChunk(sc, pts, mags, negs, start, end);
+                });
+            UInt128 maxMag = 0;
+            foreach (var v in chunkMax) if (v > maxMag) maxMag = v;
             Pippenger.Trace?.Invoke($"GLV preprocessing done");
-            return Pippenger.Run(pts, mags, negs, m, bits, maxDegreeOfParallelism, forceWindow);
+            return Pippenger.Run(pts, mags, negs, m, maxMag, maxDegreeOfParallelism, forceWindow, reduceMode);
         }
         finally
         {
@@ -80,11 +83,11 @@ public static class Msm
     }
 
     /// <summary>GLV-splits scalars [start, end) into (Pᵢ, k₁) at 2i and (φ(Pᵢ), k₂) at 2i + 1; returns
-    /// the largest half bit length. Zero scalars and identity points get magnitude 0.</summary>
+    /// the largest half magnitude. Zero scalars and identity points get magnitude 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int SplitChunk(Fr[] sc, Affine[] pts, UInt128[] mags, byte[] negs, int start, int end)
+    private static UInt128 SplitChunk(Fr[] sc, Affine[] pts, UInt128[] mags, byte[] negs, int start, int end)
     {
-        int maxBits = 0;
+        UInt128 max = 0;
         for (int i = start; i < end; i++)
         {
             ref readonly var s = ref sc[i];
@@ -101,9 +104,10 @@ public static class Msm
             ref var q = ref pts[2 * i + 1];
             Fp.Mul(in pts[2 * i].X, in Glv.Beta, out q.X);
             q.Y = pts[2 * i].Y;
-            maxBits = Math.Max(maxBits, Math.Max(Point.BitLength(m1), Point.BitLength(m2)));
+            if (m1 > max) max = m1;
+            if (m2 > max) max = m2;
         }
-        return maxBits;
+        return max;
     }
 
     /// <summary>MSM with small signed scalars (weights, activations, bits, lookup counts).</summary>
@@ -136,7 +140,7 @@ public static class Msm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Point ComputeSmallPippenger(ReadOnlySpan<Point> points, ReadOnlySpan<long> scalars, int maxDegreeOfParallelism, int forceWindow)
+    internal static Point ComputeSmallPippenger(ReadOnlySpan<Point> points, ReadOnlySpan<long> scalars, int maxDegreeOfParallelism, int forceWindow, int reduceMode = 0)
     {
         int n = points.Length;
         var pts = ArrayPool<Affine>.Shared.Rent(n);
@@ -155,8 +159,7 @@ public static class Msm
                 negs[i] = (byte)(s < 0 ? 1 : 0);
                 if (mag > maxMag) maxMag = mag;
             }
-            int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(maxMag);
-            return Pippenger.Run(pts, mags, negs, n, bits, maxDegreeOfParallelism, forceWindow);
+            return Pippenger.Run(pts, mags, negs, n, maxMag, maxDegreeOfParallelism, forceWindow, reduceMode);
         }
         finally
         {

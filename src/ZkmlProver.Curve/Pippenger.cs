@@ -15,13 +15,20 @@ internal struct Affine
 /// </summary>
 /// <remarks>
 /// <para>Scalars are cut into signed base-2^c digits in (−2^(c−1), 2^(c−1)], so each window needs
-/// only 2^(c−1) buckets and a negative digit adds the negated point.</para>
-/// <para><b>Batch-affine buckets.</b> Buckets are affine points. Additions into distinct buckets are
-/// collected in a batch and completed together with one field inversion (Montgomery's trick), so an
-/// addition costs about 6 multiplications instead of 11 for a mixed Jacobian addition. A point whose
-/// bucket already has an addition pending in the current batch goes into a per-bucket Jacobian
-/// overflow accumulator instead (rare for random scalars; keeps degenerate inputs, e.g. all scalars
-/// equal, linear). Equal x-coordinates (doubling or cancellation) are handled exactly.</para>
+/// only 2^(c−1) buckets and a negative digit adds the negated point. The number of windows is the
+/// least w with max|s| ≤ 2^(cw−1) (then the top digit never carries), e.g. one window of c = 16 for
+/// 16-bit signed values.</para>
+/// <para><b>Batch-affine buckets</b> (<see cref="BucketWindow"/>). Buckets are affine points.
+/// Additions into distinct buckets are collected in a batch and completed together with one field
+/// inversion (Montgomery's trick), ≈ 5M + 1S per addition instead of 7M + 4S for a mixed Jacobian
+/// addition. A point whose bucket already has an addition pending in the current batch is deferred
+/// to the next batch (a bounded queue); only when that queue is full does it go to a per-bucket
+/// Jacobian overflow accumulator, which keeps degenerate inputs (all scalars equal) linear. Equal
+/// x-coordinates (doubling or cancellation) are handled exactly.</para>
+/// <para><b>Bucket reduction</b> Σ (b+1)·B_b: for many buckets, a segmented running sum whose K
+/// segments advance in lock step, so each step is two batches of K independent affine additions (one
+/// inversion each); the segments are then combined in Jacobian coordinates
+/// (Σ T_k + L·Σ k·R_k). For few buckets, the plain Jacobian running sum.</para>
 /// <para><b>Parallelism.</b> Windows (and, when there are fewer windows than threads, chunks of
 /// points) are independent tasks run by <see cref="Parallel.For(int,int,ParallelOptions,Action{int})"/>.
 /// Inner loops do not allocate; scratch comes from <see cref="ArrayPool{T}"/>.</para>
@@ -29,73 +36,111 @@ internal struct Affine
 internal static class Pippenger
 {
     // Per-operation costs (ns of CPU time measured on the 2-core reference machine) for the window-size model.
-    private const double AffineAddCost = 265, MixedAddCost = 385, JacobianAddCost = 530, InverseCost = 7200;
+    private const double AffineAddCost = 200, CopyCost = 15, MixedAddCost = 330, JacobianAddCost = 470, InverseCost = 6400;
 
-    /// <summary>Chooses the window width c for <paramref name="m"/> points with
-    /// <paramref name="bits"/>-bit scalars on <paramref name="threads"/> threads (cost model: bucket
-    /// additions, amortized inversions, batch conflicts sent to Jacobian overflow, bucket reduction).</summary>
-    internal static int ChooseWindow(int m, int bits, int threads)
+    /// <summary>Widest window (2^(c−1) buckets of 64 bytes each).</summary>
+    internal const int MaxWindow = 18;
+
+    /// <summary>Bucket counts from which the reduction runs batch-affine (below: Jacobian).</summary>
+    internal const int AffineReductionMinBuckets = 512;
+
+    /// <summary>Diagnostics for tuning: when set, receives phase timings of each run.</summary>
+    internal static Action<string>? Trace;
+
+    /// <summary>Least w ≥ 1 with <paramref name="maxMag"/> ≤ 2^(c·w − 1): then the signed base-2^c
+    /// recoding of every magnitude fits w digits (the top digit never carries).</summary>
+    internal static int WindowCount(UInt128 maxMag, int c)
+    {
+        int w = 1;
+        while (c * w - 1 < 128 && maxMag > (UInt128.One << (c * w - 1))) w++;
+        return w;
+    }
+
+    /// <summary>Chooses the window width c for <paramref name="m"/> points with magnitudes at most
+    /// <paramref name="maxMag"/> on <paramref name="threads"/> threads (cost model: bucket additions,
+    /// first-into-bucket copies, amortized inversions, bucket reduction).</summary>
+    internal static int ChooseWindow(int m, UInt128 maxMag, int threads)
     {
         int best = 1;
         double bestCost = double.MaxValue;
         for (int c = 1; c <= MaxWindow; c++)
         {
-            int windows = (bits + 1 + c - 1) / c;
+            int windows = WindowCount(maxMag, c);
+            int pointChunks = windows >= threads ? 1 : (threads + windows - 1) / windows;
+            double mc = (double)m / pointChunks;
             int buckets = 1 << (c - 1);
-            int batch = BatchSize(buckets, m);
-            double conflict = Math.Min(1.0, batch / (2.0 * buckets));
-            double perWindow = m * (AffineAddCost + conflict * (MixedAddCost - AffineAddCost))
-                             + Math.Ceiling((double)m / batch) * InverseCost
-                             + Math.Min(buckets, m) * MixedAddCost + buckets * JacobianAddCost;
-            int rounds = (windows + threads - 1) / threads;
-            double cost = rounds * perWindow;
+            // A bucket's first point is a copy; the expected number of filled buckets is B(1 − e^(−m/B)).
+            double filled = buckets * (1 - Math.Exp(-mc / buckets));
+            int batch = BatchSize(buckets, (int)Math.Min(mc, int.MaxValue));
+            double perTask = (mc - filled) * AffineAddCost + filled * CopyCost
+                           + Math.Ceiling(mc / batch) * InverseCost + ReductionCost(buckets);
+            int rounds = (windows * pointChunks + threads - 1) / threads;
+            double cost = rounds * perTask;
             if (cost < bestCost) { bestCost = cost; best = c; }
         }
         return best;
     }
 
-    /// <summary>Widest window: digit codes (|d| << 1 | sign) ≤ 2^c + 1 must fit a ushort.</summary>
-    internal const int MaxWindow = 15;
+    private static double ReductionCost(int buckets)
+    {
+        if (buckets < AffineReductionMinBuckets) return buckets * (MixedAddCost + JacobianAddCost);
+        int k = Segments(buckets);
+        return 2.0 * buckets * AffineAddCost + 2.0 * (buckets / k) * InverseCost + k * (2 * MixedAddCost + JacobianAddCost);
+    }
 
+    /// <summary>Segments K of the batch-affine reduction (a power of two dividing the bucket count):
+    /// balances 2·(B/K) inversions against ≈ 3K Jacobian additions to combine the segments.</summary>
+    internal static int Segments(int buckets)
+    {
+        int k = 1;
+        while (k * 2 <= buckets && (double)k * k * 2 <= buckets * 5.0) k *= 2;
+        return k;
+    }
+
+    /// <summary>Batch capacity: amortizes the inversion while keeping batch conflicts (two points for
+    /// one bucket) rare.</summary>
     internal static int BatchSize(int buckets, int m)
-        => Math.Max(1, Math.Min(m, Math.Clamp((int)Math.Sqrt(buckets * 80.0), 16, 1024)));
+        => Math.Max(1, Math.Min(m, Math.Min(Math.Max(buckets / 4, 16), 1024)));
 
     /// <summary>Σ ±mags[i]·pts[i] for i &lt; m (negs[i] ≠ 0 negates). Entries with magnitude 0 are
-    /// ignored (their point may be anything). <paramref name="bits"/> bounds every magnitude's bit
-    /// length.</summary>
-    /// <summary>Diagnostics for tuning: when set, receives phase timings of each run.</summary>
-    internal static Action<string>? Trace;
-
-    internal static Point Run(Affine[] pts, UInt128[] mags, byte[] negs, int m, int bits, int maxDegreeOfParallelism, int forceWindow = 0)
+    /// ignored (their point may be anything). <paramref name="maxMag"/> bounds every magnitude.
+    /// <paramref name="reduceMode"/>: 0 automatic, 1 Jacobian, 2 batch-affine bucket reduction (tests).</summary>
+    internal static Point Run(Affine[] pts, UInt128[] mags, byte[] negs, int m, UInt128 maxMag, int maxDegreeOfParallelism,
+                              int forceWindow = 0, int reduceMode = 0)
     {
         var sw = Trace is null ? null : System.Diagnostics.Stopwatch.StartNew();
-        if (m == 0 || bits == 0) return Point.Identity;
+        if (m == 0 || maxMag == 0) return Point.Identity;
         int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        int c = forceWindow > 0 ? Math.Min(forceWindow, MaxWindow) : ChooseWindow(m, bits, threads);
-        int windows = (bits + 1 + c - 1) / c;
+        int c = forceWindow > 0 ? Math.Min(forceWindow, MaxWindow) : ChooseWindow(m, maxMag, threads);
+        int windows = WindowCount(maxMag, c);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
 
         // Digits, window-major: digits[w·m + i] = (|d| << 1) | sign (0 for a zero digit; bucket |d| − 1).
-        var digits = ArrayPool<ushort>.Shared.Rent(windows * m);
+        var digits = ArrayPool<int>.Shared.Rent(windows * m);
         try
         {
-            int chunks = Math.Min(threads * 4, Math.Max(1, m / 1024));
-            Parallel.For(0, chunks, options, ch =>
-            {
-                int start = (int)((long)m * ch / chunks), end = (int)((long)m * (ch + 1) / chunks);
-                EncodeDigits(mags, negs, digits, m, c, windows, start, end);
-            });
+            int chunks = Math.Min(threads * 4, Math.Max(1, m / 4096));
+            if (chunks == 1) EncodeDigits(mags, negs, digits, m, c, windows, 0, m);
+            else
+                Parallel.For(0, chunks, options, ch =>
+                {
+                    int start = (int)((long)m * ch / chunks), end = (int)((long)m * (ch + 1) / chunks);
+                    EncodeDigits(mags, negs, digits, m, c, windows, start, end);
+                });
 
-            Trace?.Invoke($"c={c} windows={windows} m={m} bits={bits} digits {sw!.Elapsed.TotalMilliseconds:F1} ms");
+            Trace?.Invoke($"c={c} windows={windows} m={m} maxMag bits={128 - (int)UInt128.LeadingZeroCount(maxMag)} digits {sw!.Elapsed.TotalMilliseconds:F1} ms");
             // Tasks: window × chunk of points (more than one chunk only when windows < threads).
             int pointChunks = windows >= threads ? 1 : (threads + windows - 1) / windows;
             var partial = new Point[windows * pointChunks];
-            Parallel.For(0, windows * pointChunks, options, task =>
-            {
-                int w = task / pointChunks, ch = task % pointChunks;
-                int start = (int)((long)m * ch / pointChunks), end = (int)((long)m * (ch + 1) / pointChunks);
-                partial[task] = Window(pts, digits.AsSpan(w * m, m), start, end, c);
-            });
+            if (threads == 1)
+                for (int w = 0; w < windows; w++) partial[w] = WindowSum(pts, digits.AsSpan(w * m, m), 0, m, c, reduceMode);
+            else
+                Parallel.For(0, windows * pointChunks, options, task =>
+                {
+                    int w = task / pointChunks, ch = task % pointChunks;
+                    int start = (int)((long)m * ch / pointChunks), end = (int)((long)m * (ch + 1) / pointChunks);
+                    partial[task] = WindowSum(pts, digits.AsSpan(w * m, m), start, end, c, reduceMode);
+                });
 
             Trace?.Invoke($"windows done {sw!.Elapsed.TotalMilliseconds:F1} ms");
             // Horner over windows: Σ 2^(c·w)·S_w.
@@ -109,176 +154,342 @@ internal static class Pippenger
         }
         finally
         {
-            ArrayPool<ushort>.Shared.Return(digits);
+            ArrayPool<int>.Shared.Return(digits);
         }
     }
 
     /// <summary>Signed digits of points [start, end), window-major.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void EncodeDigits(UInt128[] mags, byte[] negs, ushort[] digits, int m, int c, int windows, int start, int end)
+    private static void EncodeDigits(UInt128[] mags, byte[] negs, int[] digits, int m, int c, int windows, int start, int end)
     {
-        Span<int> ds = stackalloc int[windows];
+        ulong mask = (1UL << c) - 1, half = 1UL << (c - 1), full = 1UL << c;
         for (int i = start; i < end; i++)
         {
-            Point.SignedDigits(mags[i], c, ds);
-            bool neg = negs[i] != 0;
+            UInt128 mag = mags[i];
+            ulong lo = (ulong)mag, hi = (ulong)(mag >> 64);
+            uint neg = negs[i] != 0 ? 1u : 0u;
+            ulong carry = 0;
             for (int w = 0; w < windows; w++)
             {
-                int d = ds[w];
-                ushort e = 0;
-                if (d != 0)
-                {
-                    int sign = (d < 0) != neg ? 1 : 0;
-                    e = (ushort)((Math.Abs(d) << 1) | sign);
-                }
-                digits[w * m + i] = e;
+                ulong raw = (lo & mask) + carry;
+                lo = (lo >> c) | (hi << (64 - c));
+                hi >>= c;
+                // raw > half → digit raw − 2^c (negative) and a carry into the next window.
+                carry = raw > half ? 1UL : 0UL;
+                uint abs = (uint)(carry != 0 ? full - raw : raw);
+                uint code = (abs << 1) | ((uint)carry ^ neg);
+                digits[w * m + i] = (int)(abs == 0 ? 0 : code);
             }
         }
     }
 
     /// <summary>Σ_b (b+1)·bucket_b for one window over points [start, end).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Point Window(Affine[] pts, ReadOnlySpan<ushort> digits, int start, int end, int c)
+    private static Point WindowSum(Affine[] pts, ReadOnlySpan<int> digits, int start, int end, int c, int reduceMode)
     {
-        int buckets = 1 << (c - 1);
-        int batchCap = BatchSize(buckets, end - start);
-        var bucket = ArrayPool<Affine>.Shared.Rent(buckets);
-        var overflow = ArrayPool<Point>.Shared.Rent(buckets);
-        var state = ArrayPool<byte>.Shared.Rent(buckets);   // bit 0: bucket set, bit 1: overflow set
-        var stamp = ArrayPool<int>.Shared.Rent(buckets);    // batch id of a pending addition
-        var bBucket = ArrayPool<int>.Shared.Rent(batchCap);
-        var bPoint = ArrayPool<int>.Shared.Rent(batchCap);
-        var bNeg = ArrayPool<byte>.Shared.Rent(batchCap);
-        var bKind = ArrayPool<byte>.Shared.Rent(batchCap);
-        var den = ArrayPool<Fp>.Shared.Rent(batchCap);
-        var pref = ArrayPool<Fp>.Shared.Rent(batchCap);
+        var bw = new BucketWindow(c, end - start);
         try
         {
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            Array.Clear(state, 0, buckets);
-            Array.Clear(stamp, 0, buckets);
-            int batchId = 1, n = 0;
-            for (int i = start; i < end; i++)
-            {
-                int e = digits[i];
-                if (e == 0) continue;
-                int b = (e >> 1) - 1;
-                bool neg = (e & 1) != 0;
-                if (stamp[b] == batchId)
-                {
-                    // Pending in this batch: accumulate separately.
-                    ref readonly var p = ref pts[i];
-                    Fp py = p.Y;
-                    if (neg) Fp.Neg(in py, out py);
-                    if ((state[b] & 2) != 0) Point.AddMixed(in overflow[b], in p.X, in py, out overflow[b]);
-                    else overflow[b] = Point.FromAffine(p.X, py);
-                    state[b] |= 2;
-                    continue;
-                }
-                if ((state[b] & 1) == 0)
-                {
-                    ref readonly var p = ref pts[i];
-                    bucket[b].X = p.X;
-                    if (neg) Fp.Neg(in p.Y, out bucket[b].Y); else bucket[b].Y = p.Y;
-                    state[b] |= 1;
-                    continue;
-                }
-                stamp[b] = batchId;
-                bBucket[n] = b; bPoint[n] = i; bNeg[n] = (byte)(neg ? 1 : 0);
-                if (++n == batchCap)
-                {
-                    Flush(pts, bucket, state, bBucket, bPoint, bNeg, bKind, den, pref, n);
-                    n = 0;
-                    batchId++;
-                }
-            }
-            if (n > 0) Flush(pts, bucket, state, bBucket, bPoint, bNeg, bKind, den, pref, n);
-
+            bw.Accumulate(pts, digits, start, end);
             if (Trace is not null) Trace($"window accumulate {(System.Diagnostics.Stopwatch.GetTimestamp() - t0) * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms");
-            // Running-sum reduction: total = Σ (b+1)·B_b.
-            Point running = Point.Identity, total = Point.Identity;
-            for (int b = buckets - 1; b >= 0; b--)
-            {
-                byte s = state[b];
-                if ((s & 1) != 0) Point.AddMixed(in running, in bucket[b].X, in bucket[b].Y, out running);
-                if ((s & 2) != 0) Point.Add(in running, in overflow[b], out running);
-                Point.Add(in total, in running, out total);
-            }
+            bool affine = reduceMode == 2 || (reduceMode == 0 && bw.Buckets >= AffineReductionMinBuckets);
+            var r = affine ? bw.ReduceAffine() : bw.ReduceJacobian();
             if (Trace is not null) Trace($"window total {(System.Diagnostics.Stopwatch.GetTimestamp() - t0) * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms");
-            return total;
+            return r;
         }
         finally
         {
-            ArrayPool<Affine>.Shared.Return(bucket);
-            ArrayPool<Point>.Shared.Return(overflow);
-            ArrayPool<byte>.Shared.Return(state);
-            ArrayPool<int>.Shared.Return(stamp);
-            ArrayPool<int>.Shared.Return(bBucket);
-            ArrayPool<int>.Shared.Return(bPoint);
-            ArrayPool<byte>.Shared.Return(bNeg);
-            ArrayPool<byte>.Shared.Return(bKind);
-            ArrayPool<Fp>.Shared.Return(den);
-            ArrayPool<Fp>.Shared.Return(pref);
+            bw.Dispose();
         }
     }
 
-    /// <summary>Completes the pending additions bucket[bBucket[j]] += ±pts[bPoint[j]] with one
-    /// inversion.</summary>
+    /// <summary>Completes dst[dIdx[j]] += src[j] for j &lt; n with one inversion. Preconditions: the
+    /// dIdx are distinct, every dst[dIdx[j]] is set (bit 0 of dstState), every src[j] is finite.
+    /// A cancellation (P + (−P)) clears the destination's bit 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Flush(Affine[] pts, Affine[] bucket, byte[] state, int[] bBucket, int[] bPoint, byte[] bNeg,
-                              byte[] bKind, Fp[] den, Fp[] pref, int n)
+    internal static void BatchAdd(Affine[] dst, byte[] dstState, int[] dIdx, Affine[] src, byte[] kind, Fp[] den, Fp[] pref, int n)
     {
         var acc = Fp.One;
         for (int j = 0; j < n; j++)
         {
-            ref readonly var bk = ref bucket[bBucket[j]];
-            ref readonly var p = ref pts[bPoint[j]];
-            Fp d;
-            if (!bk.X.Equals(p.X)) { Fp.Sub(in p.X, in bk.X, out d); bKind[j] = 0; }
-            else
-            {
-                Fp py = p.Y;
-                if (bNeg[j] != 0) Fp.Neg(in py, out py);
-                if (py.Equals(bk.Y)) { Fp.Double(in bk.Y, out d); bKind[j] = 1; } // doubling (y ≠ 0 on secp256k1)
-                else { d = Fp.One; bKind[j] = 2; }                                 // P + (−P) = O
-            }
+            ref readonly var d = ref dst[dIdx[j]];
+            ref readonly var s = ref src[j];
+            Fp dn;
+            if (!d.X.Equals(s.X)) { Fp.Sub(in s.X, in d.X, out dn); kind[j] = 0; }
+            else if (s.Y.Equals(d.Y)) { Fp.Double(in d.Y, out dn); kind[j] = 1; } // doubling (y ≠ 0 on secp256k1)
+            else { dn = Fp.One; kind[j] = 2; }                                      // P + (−P) = O
             pref[j] = acc;
-            den[j] = d;
-            Fp.Mul(in acc, in d, out acc);
+            den[j] = dn;
+            Fp.Mul(in acc, in dn, out acc);
         }
         Fp.Inverse(in acc, out var inv);
         for (int j = n - 1; j >= 0; j--)
         {
             Fp.Mul(in inv, in pref[j], out var dinv);
             Fp.Mul(in inv, in den[j], out inv);
-            int b = bBucket[j];
-            ref var bk = ref bucket[b];
-            byte kind = bKind[j];
-            if (kind == 2) { state[b] &= unchecked((byte)~1); continue; }
+            int b = dIdx[j];
+            ref var d = ref dst[b];
+            ref readonly var s = ref src[j];
+            byte k = kind[j];
             Fp lambda;
-            if (kind == 0)
+            if (k == 0)
             {
-                ref readonly var p = ref pts[bPoint[j]];
-                Fp py = p.Y;
-                if (bNeg[j] != 0) Fp.Neg(in py, out py);
-                Fp.Sub(in py, in bk.Y, out var num);
+                Fp.Sub(in s.Y, in d.Y, out var num);
                 Fp.Mul(in num, in dinv, out lambda);
             }
-            else
+            else if (k == 1)
             {
-                Fp.Square(in bk.X, out var x2);
+                Fp.Square(in d.X, out var x2);
                 Fp.MulSmall(in x2, 3, out x2);
                 Fp.Mul(in x2, in dinv, out lambda);
             }
-            // x3 = λ² − x_B − x_P (x_P = x_B when doubling), y3 = λ(x_B − x3) − y_B.
+            else { dstState[b] &= unchecked((byte)~1); continue; }
+            // x3 = λ² − x_D − x_S, y3 = λ(x_D − x3) − y_D.
             Fp.Square(in lambda, out var x3);
-            Fp.Sub(in x3, in bk.X, out x3);
-            Fp.Sub(in x3, in pts[bPoint[j]].X, out x3);
-            Fp.Sub(in bk.X, in x3, out var t);
+            Fp.Sub(in x3, in d.X, out x3);
+            Fp.Sub(in x3, in s.X, out x3);
+            Fp.Sub(in d.X, in x3, out var t);
             Fp.Mul(in lambda, in t, out var y3);
-            Fp.Sub(in y3, in bk.Y, out y3);
-            bk.X = x3;
-            bk.Y = y3;
+            Fp.Sub(in y3, in d.Y, out y3);
+            d.X = x3;
+            d.Y = y3;
+        }
+    }
+}
+
+/// <summary>The buckets of one window (or window chunk) with their scratch, rented from
+/// <see cref="ArrayPool{T}"/> and returned by <see cref="Dispose"/>.</summary>
+internal sealed class BucketWindow : IDisposable
+{
+    internal readonly int Buckets;
+    private readonly int cap, qCap, segs;
+    private readonly Affine[] bucket;
+    private readonly Point[] overflow;
+    private readonly byte[] state;      // bit 0: bucket set, bit 1: overflow set
+    private readonly int[] stamp;       // batch id of a pending addition
+    private readonly int[] bDst;        // batch: destination indices
+    private readonly Affine[] bSrc;     // batch: signed source points
+    private readonly byte[] kind;
+    private readonly Fp[] den, pref;
+    private readonly int[] qIdx, qCode; // deferred points
+    private int batchId = 1, n, qLen;
+
+    internal BucketWindow(int c, int points)
+    {
+        Buckets = 1 << (c - 1);
+        cap = Pippenger.BatchSize(Buckets, Math.Max(1, points));
+        qCap = cap / 2;
+        segs = Pippenger.Segments(Buckets);
+        int scratch = Math.Max(cap, Math.Max(segs, 1));
+        bucket = ArrayPool<Affine>.Shared.Rent(Buckets);
+        overflow = ArrayPool<Point>.Shared.Rent(Buckets);
+        state = ArrayPool<byte>.Shared.Rent(Buckets);
+        stamp = ArrayPool<int>.Shared.Rent(Buckets);
+        bDst = ArrayPool<int>.Shared.Rent(scratch);
+        bSrc = ArrayPool<Affine>.Shared.Rent(scratch);
+        kind = ArrayPool<byte>.Shared.Rent(scratch);
+        den = ArrayPool<Fp>.Shared.Rent(scratch);
+        pref = ArrayPool<Fp>.Shared.Rent(scratch);
+        qIdx = ArrayPool<int>.Shared.Rent(Math.Max(qCap, 1));
+        qCode = ArrayPool<int>.Shared.Rent(Math.Max(qCap, 1));
+        Array.Clear(state, 0, Buckets);
+        Array.Clear(stamp, 0, Buckets);
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<Affine>.Shared.Return(bucket);
+        ArrayPool<Point>.Shared.Return(overflow);
+        ArrayPool<byte>.Shared.Return(state);
+        ArrayPool<int>.Shared.Return(stamp);
+        ArrayPool<int>.Shared.Return(bDst);
+        ArrayPool<Affine>.Shared.Return(bSrc);
+        ArrayPool<byte>.Shared.Return(kind);
+        ArrayPool<Fp>.Shared.Return(den);
+        ArrayPool<Fp>.Shared.Return(pref);
+        ArrayPool<int>.Shared.Return(qIdx);
+        ArrayPool<int>.Shared.Return(qCode);
+    }
+
+    /// <summary>Adds ±pts[i] into bucket |d| − 1 for every nonzero digit code d = digits[i], i in [start, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Accumulate(Affine[] pts, ReadOnlySpan<int> digits, int start, int end)
+    {
+        for (int i = start; i < end; i++)
+        {
+            int e = digits[i];
+            if (e == 0) continue;
+            if (!Place(pts, i, e))
+            {
+                if (qLen < qCap) { qIdx[qLen] = i; qCode[qLen] = e; qLen++; }
+                else Overflow(pts, i, e);
+            }
+            if (n == cap)
+            {
+                Flush();
+                // Retry the deferred points in the fresh batch (qLen ≤ cap/2 < cap: it cannot fill).
+                int old = qLen;
+                qLen = 0;
+                for (int t = 0; t < old; t++)
+                {
+                    int qi = qIdx[t], qe = qCode[t];
+                    if (!Place(pts, qi, qe)) { qIdx[qLen] = qi; qCode[qLen] = qe; qLen++; }
+                }
+            }
+        }
+        Flush();
+        for (int t = 0; t < qLen; t++)
+            if (!Place(pts, qIdx[t], qCode[t])) Overflow(pts, qIdx[t], qCode[t]);
+        qLen = 0;
+        Flush();
+        MergeOverflow();
+    }
+
+    /// <summary>Copies ±pts[i] into an empty bucket or queues the addition in the batch; false when
+    /// the bucket already has an addition pending in this batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Place(Affine[] pts, int i, int e)
+    {
+        int b = (e >> 1) - 1;
+        bool neg = (e & 1) != 0;
+        ref readonly var p = ref pts[i];
+        if ((state[b] & 1) == 0)
+        {
+            ref var bk = ref bucket[b];
+            bk.X = p.X;
+            Fp.CondNeg(in p.Y, neg, out bk.Y);
+            state[b] |= 1;
+            return true;
+        }
+        if (stamp[b] == batchId) return false;
+        stamp[b] = batchId;
+        bDst[n] = b;
+        ref var s = ref bSrc[n];
+        s.X = p.X;
+        Fp.CondNeg(in p.Y, neg, out s.Y);
+        n++;
+        return true;
+    }
+
+    private void Overflow(Affine[] pts, int i, int e)
+    {
+        int b = (e >> 1) - 1;
+        ref readonly var p = ref pts[i];
+        Fp.CondNeg(in p.Y, (e & 1) != 0, out var y);
+        if ((state[b] & 2) != 0) Point.AddMixed(in overflow[b], in p.X, in y, out overflow[b]);
+        else overflow[b] = Point.FromAffine(p.X, y);
+        state[b] |= 2;
+    }
+
+    private void Flush()
+    {
+        if (n > 0) Pippenger.BatchAdd(bucket, state, bDst, bSrc, kind, den, pref, n);
+        n = 0;
+        batchId++;
+    }
+
+    /// <summary>Adds the Jacobian overflow accumulators into their buckets: normalized with one
+    /// inversion per batch, then one batch-affine addition (the buckets are distinct).</summary>
+    private void MergeOverflow()
+    {
+        int b = 0;
+        while (true)
+        {
+            // Gather up to cap finite overflow points.
+            int k = 0;
+            for (; b < Buckets && k < cap; b++)
+            {
+                if ((state[b] & 2) == 0) continue;
+                state[b] &= unchecked((byte)~2);
+                if (overflow[b].IsIdentity) continue;
+                bDst[k] = b;
+                den[k] = overflow[b].Z;
+                k++;
+            }
+            if (k == 0) return;
+            Fp.BatchInverse(den.AsSpan(0, k), pref.AsSpan(0, k));
+            n = 0;
+            for (int j = 0; j < k; j++)
+            {
+                int bb = bDst[j];
+                ref readonly var o = ref overflow[bb];
+                Fp.Square(in den[j], out var zi2);
+                Fp.Mul(in zi2, in den[j], out var zi3);
+                Affine a;
+                Fp.Mul(in o.X, in zi2, out a.X);
+                Fp.Mul(in o.Y, in zi3, out a.Y);
+                if ((state[bb] & 1) == 0) { bucket[bb] = a; state[bb] |= 1; }
+                else { bDst[n] = bb; bSrc[n] = a; n++; }   // n ≤ j: bDst[j] was read already
+            }
+            Flush();
+        }
+    }
+
+    /// <summary>Σ (b+1)·bucket_b by the Jacobian running sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal Point ReduceJacobian()
+    {
+        Point running = Point.Identity, total = Point.Identity;
+        for (int b = Buckets - 1; b >= 0; b--)
+        {
+            if ((state[b] & 1) != 0) Point.AddMixed(in running, in bucket[b].X, in bucket[b].Y, out running);
+            Point.Add(in total, in running, out total);
+        }
+        return total;
+    }
+
+    /// <summary>Σ (b+1)·bucket_b by K segments of L = B/K buckets advancing in lock step:
+    /// R_k = Σ_j B_{kL+j}, T_k = Σ_j (j+1)·B_{kL+j} (affine, one batch each per step), then
+    /// Σ_k T_k + L·Σ_k k·R_k in Jacobian coordinates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal Point ReduceAffine()
+    {
+        int k = segs, len = Buckets / k;
+        var r = ArrayPool<Affine>.Shared.Rent(k);
+        var t = ArrayPool<Affine>.Shared.Rent(k);
+        var rs = ArrayPool<byte>.Shared.Rent(k);
+        var ts = ArrayPool<byte>.Shared.Rent(k);
+        try
+        {
+            Array.Clear(rs, 0, k);
+            Array.Clear(ts, 0, k);
+            for (int j = len - 1; j >= 0; j--)
+            {
+                int cnt = 0;
+                for (int s = 0, b = j; s < k; s++, b += len)
+                {
+                    if ((state[b] & 1) == 0) continue;
+                    if (rs[s] == 0) { r[s] = bucket[b]; rs[s] = 1; }
+                    else { bDst[cnt] = s; bSrc[cnt] = bucket[b]; cnt++; }
+                }
+                if (cnt > 0) Pippenger.BatchAdd(r, rs, bDst, bSrc, kind, den, pref, cnt);
+                cnt = 0;
+                for (int s = 0; s < k; s++)
+                {
+                    if (rs[s] == 0) continue;
+                    if (ts[s] == 0) { t[s] = r[s]; ts[s] = 1; }
+                    else { bDst[cnt] = s; bSrc[cnt] = r[s]; cnt++; }
+                }
+                if (cnt > 0) Pippenger.BatchAdd(t, ts, bDst, bSrc, kind, den, pref, cnt);
+            }
+            Point sumT = Point.Identity, acc = Point.Identity, weighted = Point.Identity;
+            for (int s = k - 1; s >= 0; s--)
+            {
+                if (ts[s] != 0) Point.AddMixed(in sumT, in t[s].X, in t[s].Y, out sumT);
+                if (s == 0) break;
+                if (rs[s] != 0) Point.AddMixed(in acc, in r[s].X, in r[s].Y, out acc);
+                Point.Add(in weighted, in acc, out weighted);   // Σ_k k·R_k
+            }
+            for (int l = len; l > 1 && !weighted.IsIdentity; l >>= 1) Point.Double(in weighted, out weighted);
+            Point.Add(in sumT, in weighted, out var total);
+            return total;
+        }
+        finally
+        {
+            ArrayPool<Affine>.Shared.Return(r);
+            ArrayPool<Affine>.Shared.Return(t);
+            ArrayPool<byte>.Shared.Return(rs);
+            ArrayPool<byte>.Shared.Return(ts);
         }
     }
 }

@@ -80,6 +80,10 @@ public class MsmTests
         // Force the GLV Pippenger path even below the naive threshold, with several window widths.
         foreach (int c in new[] { 0, 1, 2, 5, 13 })
             Assert.Equal(expected, Msm.ComputePippenger(ps, ks, 2, c));
+        // Both bucket reductions (Jacobian running sum, batch-affine segments) on every width.
+        foreach (int c in new[] { 1, 3, 6, 11 })
+            foreach (int mode in new[] { 1, 2 })
+                Assert.Equal(expected, Msm.ComputePippenger(ps, ks, 1, c, mode));
     }
 
     [Theory]
@@ -95,6 +99,60 @@ public class MsmTests
         Assert.Equal(expected, Msm.Compute(ps, ks));
         Assert.Equal(expected, Msm.Compute(ps, ks, 1));
         Assert.Equal(expected, Msm.ComputePippenger(ps, ks, 2, 4));
+        Assert.Equal(expected, Msm.ComputePippenger(ps, ks, 1, 10, 2));
+        Assert.Equal(expected, Msm.ComputePippenger(ps, ks, 1, 7, 1));
+    }
+
+    /// <summary>Buckets hit over and over by the same point, its negation and the identity: batch
+    /// conflicts (deferral queue, then Jacobian overflow), doublings and cancellations (P + (−P)) inside
+    /// batches, overflow accumulators that cancel to the identity, under both reductions.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void DegenerateBucketsMatchNaive(int pattern)
+    {
+        const int n = 700;
+        var g = Generators.Derive("msm-degenerate", 0, 3);
+        var ps = new Point[n];
+        var s = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            ps[i] = pattern switch
+            {
+                0 => g[0],                                            // one point, doubled repeatedly
+                1 => i % 2 == 0 ? g[0] : -g[0],                       // alternating ±P: cancellations
+                2 => (i % 3) switch { 0 => g[0], 1 => -g[0], _ => g[1] },
+                _ => (i % 5) switch { 0 => g[0], 1 => g[0], 2 => -g[0], 3 => Point.Identity, _ => g[2] * Fr.FromInt64(i) },
+            };
+            s[i] = pattern == 3 ? (i % 7) - 3 + 40000 : 12345;        // few distinct digits
+        }
+        var expected = Point.Identity;
+        for (int i = 0; i < n; i++) expected += ps[i] * Fr.FromInt64(s[i]);
+        foreach (int c in new[] { 1, 2, 4, 8, 14, 16 })
+            foreach (int mode in new[] { 1, 2 })
+            {
+                Assert.Equal(expected, Msm.ComputeSmallPippenger(ps, s, 1, c, mode));
+                Assert.Equal(expected, Msm.ComputeSmallPippenger(ps, s, 2, c, mode));
+            }
+        var ks = s.Select(Fr.FromInt64).ToArray();
+        Assert.Equal(expected, Msm.ComputePippenger(ps, ks, 1, 5, 2));
+        Assert.Equal(expected, Msm.ComputePippenger(ps, ks, 1, 12, 2));
+    }
+
+    [Fact]
+    public void WindowCountIsExact()
+    {
+        // w windows of signed base-2^c digits hold magnitudes up to 2^(cw−1).
+        Assert.Equal(1, Pippenger.WindowCount(32768, 16));
+        Assert.Equal(2, Pippenger.WindowCount(32769, 16));
+        Assert.Equal(1, Pippenger.WindowCount(1, 1));
+        Assert.Equal(2, Pippenger.WindowCount(2, 1));
+        Assert.Equal(3, Pippenger.WindowCount(3, 1));
+        Assert.Equal(10, Pippenger.WindowCount(UInt128.MaxValue >> 1, 13));   // 127 bits: 13·10 − 1 = 129 ≥ 127 > 116
+        Assert.Equal(9, Pippenger.WindowCount(UInt128.One << 127, 15));        // 2^127 ≤ 2^(135−1)
+        Assert.Equal(128 / 13 + 1, Pippenger.WindowCount(UInt128.MaxValue, 13));
     }
 
     public static IEnumerable<long[]> SmallScalarSets(int n, int seed)
@@ -151,6 +209,10 @@ public class MsmTests
         var viaFr = Msm.Compute(ps, s16.Select(Fr.FromInt64).ToArray(), 2);
         Assert.Equal(viaFr, Msm.ComputeSmall(ps, s16, 2));
         Assert.Equal(viaFr, Msm.ComputeSmall(ps, s16, 1));
+        // One window of c = 16 (2^15 buckets, batch-affine reduction), on one and two threads.
+        Assert.Equal(viaFr, Msm.ComputeSmallPippenger(ps, s16, 1, 16));
+        Assert.Equal(viaFr, Msm.ComputeSmallPippenger(ps, s16, 2, 16));
+        Assert.Equal(viaFr, Msm.ComputeSmallPippenger(ps, s16, 1, 16, 1));
     }
 
     [Fact]
@@ -165,8 +227,10 @@ public class MsmTests
     public void WindowChoiceIsSane()
     {
         // Many points → wide windows; few points → narrow ones; 16-bit scalars → at most 2–3 windows.
-        Assert.InRange(Pippenger.ChooseWindow(1 << 17, 128, 1), 11, 16);
-        Assert.InRange(Pippenger.ChooseWindow(32, 128, 1), 1, 6);
-        Assert.InRange((17 + Pippenger.ChooseWindow(1 << 16, 16, 1) - 1) / Pippenger.ChooseWindow(1 << 16, 16, 1), 1, 3);
+        UInt128 max128 = UInt128.MaxValue >> 1;
+        Assert.InRange(Pippenger.ChooseWindow(1 << 17, max128, 1), 11, 16);
+        Assert.InRange(Pippenger.ChooseWindow(32, max128, 1), 1, 6);
+        int c16 = Pippenger.ChooseWindow(1 << 16, 32768, 1);
+        Assert.InRange(Pippenger.WindowCount(32768, c16), 1, 2);
     }
 }
