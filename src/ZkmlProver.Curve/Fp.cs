@@ -178,11 +178,14 @@ internal readonly struct Fp : IEquatable<Fp>
     {
         ulong c = 0;
         ulong t0 = AddC(a.L0, b.L0, ref c), t1 = AddC(a.L1, b.L1, ref c), t2 = AddC(a.L2, b.L2, ref c), t3 = AddC(a.L3, b.L3, ref c);
-        ulong d = 0;
-        ulong s0 = AddC(t0, C, ref d), s1 = AddC(t1, 0, ref d), s2 = AddC(t2, 0, ref d), s3 = AddC(t3, 0, ref d);
-        // Branch-free select (the condition is data-dependent): take t + C − 2^256 when a + b ≥ p.
-        ulong mask = 0 - (c | d);
-        r = new Fp(t0 ^ ((t0 ^ s0) & mask), t1 ^ ((t1 ^ s1) & mask), t2 ^ ((t2 ^ s2) & mask), t3 ^ ((t3 ^ s3) & mask));
+        // On carry (data-dependent: branch-free) the value is t + 2^256 ≡ t + C, and t + C < p then.
+        // Carries out of t0 are rare (t0 ≥ 2^64 − 2^33): predictable branches.
+        ulong cc = C & (0 - c);
+        t0 += cc;
+        if (t0 < cc) { t1++; if (t1 == 0) { t2++; if (t2 == 0) t3++; } }
+        // Without a carry, t ≥ p only when the top three words are all ones (rare).
+        if ((t1 & t2 & t3) == ulong.MaxValue && t0 >= P0) { t0 -= P0; t1 = t2 = t3 = 0; }
+        r = new Fp(t0, t1, t2, t3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -191,9 +194,10 @@ internal readonly struct Fp : IEquatable<Fp>
         ulong br = 0;
         ulong t0 = SubB(a.L0, b.L0, ref br), t1 = SubB(a.L1, b.L1, ref br), t2 = SubB(a.L2, b.L2, ref br), t3 = SubB(a.L3, b.L3, ref br);
         // On borrow t = a − b + 2^256 and we want a − b + p = t − C (no underflow since a − b + p ≥ 0).
-        // Branch-free: the borrow is data-dependent.
-        ulong cc = C & (0 - br), b2 = 0;
-        t0 = SubB(t0, cc, ref b2); t1 = SubB(t1, 0, ref b2); t2 = SubB(t2, 0, ref b2); t3 = SubB(t3, 0, ref b2);
+        // The borrow is data-dependent (branch-free); a borrow out of t0 is rare (t0 < 2^33).
+        ulong cc = C & (0 - br);
+        if (t0 < cc) { if (t1-- == 0) { if (t2-- == 0) t3--; } }
+        t0 -= cc;
         r = new Fp(t0, t1, t2, t3);
     }
 

@@ -56,8 +56,10 @@ public static class Msm
         var sc = ArrayPool<Fr>.Shared.Rent(n);
         try
         {
+            var sw = Pippenger.Trace is null ? null : System.Diagnostics.Stopwatch.StartNew();
             LoadAffine(points, pts, stride: 2);
             scalars.CopyTo(sc);
+            Pippenger.Trace?.Invoke($"load {sw!.Elapsed.TotalMilliseconds:F1} ms");
             int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
             int chunks = Math.Min(threads * 4, Math.Max(1, n / 2048));
             var chunkMax = new UInt128[chunks];
@@ -70,7 +72,7 @@ public static class Msm
                 });
             UInt128 maxMag = 0;
             foreach (var v in chunkMax) if (v > maxMag) maxMag = v;
-            Pippenger.Trace?.Invoke($"GLV preprocessing done");
+            Pippenger.Trace?.Invoke($"GLV preprocessing done {sw!.Elapsed.TotalMilliseconds:F1} ms");
             return Pippenger.Run(pts, mags, negs, m, maxMag, maxDegreeOfParallelism, forceWindow, reduceMode);
         }
         finally

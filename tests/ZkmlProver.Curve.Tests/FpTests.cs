@@ -53,6 +53,32 @@ public class FpTests
         }
     }
 
+    /// <summary>Rare carry/borrow propagation in the reduction steps: low words at the edges of the
+    /// special-form correction C = 2^32 + 977 combined with high words of all zeros and all ones.</summary>
+    [Fact]
+    public void CarryAndBorrowEdgesMatchBigInteger()
+    {
+        BigInteger two64 = BigInteger.One << 64, c = 0x1000003D1;
+        BigInteger[] lows = [0, 1, 2, c - 1, c, c + 1, two64 - c - 1, two64 - c, two64 - c + 1, two64 - 1, two64 - 2 * c, BigInteger.One << 33];
+        BigInteger[] highs = [0, 1, (BigInteger.One << 192) - 1, (BigInteger.One << 192) - 2, P >> 64, (BigInteger.One << 191)];
+        var vals = (from h in highs from l in lows select Mod(h * two64 + l)).Distinct().ToArray();
+        foreach (var x in vals)
+        {
+            var a = Fp.FromBigInteger(x);
+            Fp.Square(in a, out var sq); Assert.Equal(Mod(x * x), sq.ToBigInteger());
+            Fp.Double(in a, out var db); Assert.Equal(Mod(2 * x), db.ToBigInteger());
+            Fp.CondNeg(in a, true, out var cn); Assert.Equal(Mod(-x), cn.ToBigInteger());
+            Fp.CondNeg(in a, false, out cn); Assert.Equal(x, cn.ToBigInteger());
+            foreach (var y in vals)
+            {
+                var b = Fp.FromBigInteger(y);
+                Fp.Add(in a, in b, out var s); Assert.Equal(Mod(x + y), s.ToBigInteger());
+                Fp.Sub(in a, in b, out var d); Assert.Equal(Mod(x - y), d.ToBigInteger());
+                Fp.Mul(in a, in b, out var m); Assert.Equal(Mod(x * y), m.ToBigInteger());
+            }
+        }
+    }
+
     [Fact]
     public void KernelsTolerateAliasing()
     {
