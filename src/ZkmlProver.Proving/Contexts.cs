@@ -4,12 +4,14 @@ using ZkmlProver.Field;
 
 namespace ZkmlProver.Proving;
 
-/// <summary>State shared by the steps on one side of the protocol: the plan, the pending claim on
-/// each implied tensor (one per tensor: claims flow backwards through a chain), and the committed
-/// tensors whose claims are opened at the end.</summary>
+/// <summary>State shared by the steps on one side of the protocol: the plan, the pending claims on
+/// each implied tensor (claims flow backwards; a tensor read by several layers, or through linear
+/// views such as transposes and window slots, collects several, reduced to one by
+/// <see cref="Steps.GatherStep"/> when its producer is reached), and the committed tensors whose
+/// claims are opened at the end.</summary>
 public abstract class ContextBase(InferencePlan plan, bool privateInput)
 {
-    private readonly Dictionary<string, EvalClaim> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Steps.GatherClaim>> _pending = new(StringComparer.Ordinal);
 
     public InferencePlan Plan { get; } = plan;
     public bool PrivateInput { get; } = privateInput;
@@ -23,27 +25,44 @@ public abstract class ContextBase(InferencePlan plan, bool privateInput)
 
     public bool IsPublicInput(string tensor) => !PrivateInput && Plan.Source(tensor) == Plan.Circuit.Input;
 
-    /// <summary>Records the claim on an implied tensor (through reshapes, on their source).</summary>
-    public void Claim(string tensor, EvalClaim claim)
+    /// <summary>Records a claim on an implied tensor (through absorbed reshapes, on their source).</summary>
+    public void Claim(string tensor, EvalClaim claim) => ClaimView(tensor, null, claim);
+
+    /// <summary>Records a claim on the linear view <paramref name="map"/>·X of tensor X (null: X itself).</summary>
+    public void ClaimView(string tensor, GatherMap? map, EvalClaim claim)
     {
         var source = Plan.Source(tensor);
-        if (source == Plan.Circuit.Input)
+        if (source == Plan.Circuit.Input && PrivateInput && map is null)
         {
-            if (!PrivateInput) throw new InvalidOperationException("a claim on the public input must be checked in place");
             Input!.AddPointClaim(claim);
             return;
         }
-        if (!_pending.TryAdd(source, claim))
-            throw new ProvingException($"tensor '{source}' is read by more than one layer; the prover supports chains of layers only");
+        if (!_pending.TryGetValue(source, out var list)) _pending[source] = list = [];
+        list.Add(new Steps.GatherClaim(map, claim));
     }
 
-    /// <summary>Takes the claim on a layer's output; every layer's output must be claimed by then.</summary>
+    /// <summary>Takes the claim on a layer's output (all claims on it reduced to one); every layer's
+    /// output must be claimed by then.</summary>
     public EvalClaim TakeClaim(Layer layer)
     {
-        if (!_pending.Remove(Plan.Source(layer.Output), out var c))
+        var source = Plan.Source(layer.Output);
+        if (!_pending.Remove(source, out var claims))
             throw new ProvingException($"layer '{layer.Name}': its output '{layer.Output}' is not used by any later layer or output");
-        return c;
+        return Reduce(source, claims) ?? throw new InvalidOperationException($"internal error: claims on '{source}' settled without a claim");
     }
+
+    /// <summary>After the layer pass: settles the claims left on the circuit input (public: checked
+    /// against the public values; private: passed to its commitment).</summary>
+    public void SettleInput()
+    {
+        var input = Plan.Circuit.Input;
+        if (!_pending.Remove(input, out var claims)) return;
+        var claim = Reduce(input, claims);
+        if (claim is not null) Input!.AddPointClaim(claim);
+    }
+
+    /// <summary>Reduces the claims on one tensor to one claim (<see cref="Steps.GatherStep"/>).</summary>
+    protected abstract EvalClaim? Reduce(string tensor, List<Steps.GatherClaim> claims);
 
     public int PendingCount => _pending.Count;
 }
@@ -56,6 +75,9 @@ public sealed class ProverContext(InferencePlan plan, bool privateInput, ProverS
     private readonly Dictionary<string, long[]> _longTables = new(StringComparer.Ordinal);
 
     public ProverSession Session { get; } = session;
+
+    protected override EvalClaim? Reduce(string tensor, List<Steps.GatherClaim> claims) => Steps.GatherStep.Prove(this, tensor, claims);
+
     public Witness Witness { get; } = witness;
     /// <summary>The weights themselves (prover only).</summary>
     public WeightSet WeightValues { get; } = weights;
@@ -91,6 +113,8 @@ public sealed class VerifierContext(InferencePlan plan, bool privateInput, Verif
     private Fr[]? _inputTable;
 
     public VerifierSession Session { get; } = session;
+
+    protected override EvalClaim? Reduce(string tensor, List<Steps.GatherClaim> claims) => Steps.GatherStep.Verify(this, tensor, claims);
 
     public IReadOnlyDictionary<string, long[]> PublicOutputs { get; init; } = new Dictionary<string, long[]>();
 

@@ -2,6 +2,13 @@ using ZkmlProver.Circuit;
 
 namespace ZkmlProver.Proving;
 
+/// <summary>A committed bits tensor of the plan, with what the prover decomposes into it.</summary>
+/// <param name="Bits">The bits tensor.</param>
+/// <param name="Layer">The layer that owns it (named in range errors).</param>
+/// <param name="Remedy">What to change when a value does not fit.</param>
+/// <param name="Values">Prover only: the padded table of the decomposed value (before the offset).</param>
+public sealed record BitsSpec(BitsTensor Bits, string Layer, string Remedy, Func<ProverContext, long[]> Values);
+
 /// <summary>
 /// What prover and verifier derive identically from the circuit and the batch size: the layout of
 /// every activation, the bits tensors, and the checks that the prover supports every layer.
@@ -10,6 +17,8 @@ public sealed class InferencePlan
 {
     private readonly Dictionary<string, Layer> _producer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _consumers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _source = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _absorbed = new(StringComparer.Ordinal);
 
     public InferencePlan(Circuit.Circuit circuit, int batch)
     {
@@ -21,7 +30,9 @@ public sealed class InferencePlan
         {
             _producer[l.Output] = l;
             foreach (var i in l.Inputs) _consumers[i] = _consumers.GetValueOrDefault(i) + 1;
+            if (Proving.WeightLayouts.IsAbsorbed(circuit, l)) _absorbed.Add(l.Name);
         }
+        foreach (var t in circuit.Tensors) _source[t.Name] = Proving.WeightLayouts.ReshapeSource(circuit, t.Name);
         foreach (var l in circuit.Layers)
             if (l is LookupLayer lk)
             {
@@ -31,39 +42,28 @@ public sealed class InferencePlan
                 if (clip is not null) FusedClips.Add(clip.Name);
             }
         foreach (var l in circuit.Layers) CheckSupported(l);
-        foreach (var l in circuit.Layers)
-        {
-            if (l is RescaleLayer r)
-                Bits[r.Name] = new BitsTensor($"bits:{r.Name}", Layout(r.Input), r.Shift, circuit.Tensor(r.Output).Bits, 1L << (r.Shift - 1));
-            if (l is MaxPool2dLayer mp)
-                for (int k = 1; k < mp.Kernel[0] * mp.Kernel[1]; k++)
-                {
-                    var key = Steps.MaxPoolStep.BitsKey(mp, k);
-                    Bits[key] = new BitsTensor($"bits:{key}", Layout(mp.Output), 0, circuit.Tensor(mp.Input).Bits + 1, 0);
-                    MaxPoolDiffs[key] = (mp, k);
-                }
-        }
+        foreach (var l in circuit.Layers) AddBits(l);
     }
 
     public Circuit.Circuit Circuit { get; }
     public int Batch { get; }
     public IReadOnlyDictionary<string, TensorLayout> WeightLayouts { get; }
-    /// <summary>Bits tensors by the name of the Rescale layer that owns them, in layer order.</summary>
+    /// <summary>Bits tensors by key (a Rescale's layer name, or "layer#part"), in layer order.</summary>
     public Dictionary<string, BitsTensor> Bits { get; } = new(StringComparer.Ordinal);
-    /// <summary>Bits tensors of MaxPool chain differences d_k, by bits key.</summary>
-    public Dictionary<string, (MaxPool2dLayer Layer, int K)> MaxPoolDiffs { get; } = new(StringComparer.Ordinal);
+    /// <summary>What each bits tensor decomposes, by the same keys as <see cref="Bits"/>.</summary>
+    public Dictionary<string, BitsSpec> BitsSpecs { get; } = new(StringComparer.Ordinal);
     /// <summary>Lookup arguments by layer name, in layer order.</summary>
     public Dictionary<string, LookupPlan> Lookups { get; } = new(StringComparer.Ordinal);
     /// <summary>Clip layers fused into the Lookup that reads them (skipped in the layer pass).</summary>
     public HashSet<string> FusedClips { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Layers with no step of their own: reshapes (aliases) and fused clips.</summary>
-    public bool IsPassive(Layer l) => l is FlattenLayer or ReshapeLayer || FusedClips.Contains(l.Name);
+    /// <summary>Layers with no step of their own: absorbed reshapes (aliases) and fused clips.</summary>
+    public bool IsPassive(Layer l) => _absorbed.Contains(l.Name) || FusedClips.Contains(l.Name);
 
     public Layer? Producer(string tensor) => _producer.GetValueOrDefault(tensor);
 
-    /// <summary>Follows Flatten/Reshape to the tensor whose table a reshape shares.</summary>
-    public string Source(string tensor) => Proving.WeightLayouts.ReshapeSource(Circuit, tensor);
+    /// <summary>Follows absorbed Flatten/Reshape layers to the tensor whose table a reshape shares.</summary>
+    public string Source(string tensor) => _source.TryGetValue(tensor, out var s) ? s : tensor;
 
     /// <summary>Layout [B, per-sample dims] of an input/activation tensor (its reshape source's).</summary>
     public TensorLayout Layout(string tensor)
@@ -72,24 +72,100 @@ public sealed class InferencePlan
         return new TensorLayout([Batch, .. t.Shape]);
     }
 
+    /// <summary>The sign bits of X for a ReLU-like layer: the bits of the Rescale that produced X
+    /// when there is one (its Q is X), else the layer's own bits of X ("layer#sign").</summary>
+    public (BitsTensor Bits, bool Own) SignBits(Layer layer, string x)
+        => Producer(x) is RescaleLayer r && r.Output == x ? (Bits[r.Name], false) : (Bits[$"{layer.Name}#sign"], true);
+
+    private void AddBits(Layer l)
+    {
+        var c = Circuit;
+        void Add(string key, BitsTensor b, string remedy, Func<ProverContext, long[]> values)
+        {
+            Bits[key] = b;
+            BitsSpecs[key] = new BitsSpec(b, l.Name, remedy, values);
+        }
+        void OwnSign(string x)
+        {
+            if (SignBitsNeeded(l, x))
+                Add($"{l.Name}#sign", new BitsTensor($"bits:{l.Name}#sign", Layout(x), 0, c.Tensor(x).Bits, 0),
+                    $"widen the range (Bits) of '{x}'", ctx => ctx.LongTable(x));
+        }
+        switch (l)
+        {
+            case RescaleLayer r:
+                Add(r.Name, new BitsTensor($"bits:{r.Name}", Layout(r.Input), r.Shift, c.Tensor(r.Output).Bits, 1L << (r.Shift - 1)),
+                    $"widen the range (Bits) of '{r.Output}' or lower the scale of '{r.Input}'", ctx => ctx.LongTable(r.Input));
+                break;
+            case ReluLayer r:
+                OwnSign(r.Input);
+                break;
+            case LeakyReluLayer lr:
+                OwnSign(lr.Input);
+                Add($"{lr.Name}#z", new BitsTensor($"bits:{lr.Name}#z", Layout(lr.Output), lr.AlphaShift, c.Tensor(lr.Output).Bits, 1L << (lr.AlphaShift - 1)),
+                    $"widen the range (Bits) of '{lr.Output}'", ctx => Steps.LeakyReluStep.Scaled(ctx, lr));
+                break;
+            case ClipLayer cl when !FusedClips.Contains(cl.Name):
+                foreach (var (part, _) in Steps.ClipStep.Parts(c, cl))
+                    Add($"{cl.Name}#{part}", new BitsTensor($"bits:{cl.Name}#{part}", Layout(cl.Input), 0, c.Tensor(cl.Input).Bits + 1, 0),
+                        $"widen the range (Bits) of '{cl.Input}'", ctx => Steps.ClipStep.Difference(ctx, cl, part));
+                break;
+            case AvgPool2dLayer ap:
+                Add($"{ap.Name}#z", new BitsTensor($"bits:{ap.Name}#z", Layout(ap.Output), ap.Shift, c.Tensor(ap.Output).Bits, 1L << (ap.Shift - 1)),
+                    $"widen the range (Bits) of '{ap.Output}'", ctx => Steps.AvgPoolStep.Scaled(ctx, ap));
+                break;
+            case MaxPool2dLayer mp:
+                for (int k = 1; k < mp.Kernel[0] * mp.Kernel[1]; k++)
+                {
+                    int slot = k;
+                    Add(Steps.MaxPoolStep.BitsKey(mp, k), new BitsTensor($"bits:{Steps.MaxPoolStep.BitsKey(mp, k)}", Layout(mp.Output), 0, c.Tensor(mp.Input).Bits + 1, 0),
+                        $"widen the range (Bits) of '{mp.Input}'", ctx => Steps.MaxPoolStep.Difference(ctx, mp, slot));
+                }
+                break;
+        }
+    }
+
+    private bool SignBitsNeeded(Layer layer, string x) => !(Producer(x) is RescaleLayer r && r.Output == x);
+
     private void CheckSupported(Layer l)
     {
         string? why = l switch
         {
-            DenseLayer d => Circuit.Tensor(d.Input).Shape.Length == 1 ? null : "inputs with leading per-sample dimensions",
-            RescaleLayer => null,
-            ReluLayer r => _producer.GetValueOrDefault(r.Input) is RescaleLayer ? null : "a Relu whose input is not a Rescale output",
-            FlattenLayer or ReshapeLayer => OnlyIntoDense(l.Output) ? null : "a reshape that feeds anything but a Dense layer",
-            LookupLayer => null,
-            Conv2dLayer => null,
-            MaxPool2dLayer mp => Steps.MaxPoolStep.WindowsInside(Circuit, mp) ? null : "max pooling with windows that reach into padding",
-            ClipLayer c => FusedClips.Contains(c.Name) ? null : "a Clip that does not feed a Lookup",
+            DenseLayer d => DenseSupported(d),
+            RescaleLayer or ReluLayer or LeakyReluLayer or LookupLayer or Conv2dLayer or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer => null,
+            FlattenLayer or ReshapeLayer or TransposeLayer => NotWeight(l.Inputs[0]),
+            ConcatLayer cc => cc.InputList.Select(NotWeight).FirstOrDefault(w => w is not null),
+            ClipLayer => null,
+            AddLayer or SubLayer or MulLayer => Broadcasts(l),
+            ChannelAffineLayer ca => Broadcasts(l),
             _ => $"the {l.Op} layer",
         };
         if (why is not null)
             throw new ProvingException($"layer '{l.Name}' ({l.Op}): the prover does not support {why} yet");
     }
 
-    private bool OnlyIntoDense(string tensor)
-        => Circuit.Layers.Where(x => x.Inputs.Contains(tensor)).All(x => x is DenseLayer || (x is FlattenLayer or ReshapeLayer && OnlyIntoDense(x.Output)));
+    private string? DenseSupported(DenseLayer d)
+    {
+        var x = Circuit.Tensor(Source(d.Input)).Shape;
+        int k = Circuit.Tensor(d.Weight).Shape[1];
+        return ShapeUtil.Size(x) == k || (x.Length > 0 && x[^1] == k) ? null : "a Dense whose input is not [..., K]";
+    }
+
+    private string? NotWeight(string tensor)
+        => Circuit.Tensor(tensor).Kind == TensorKind.Weight ? $"a reshape, transpose or concatenation of the constant '{tensor}' (fold it into the weights)" : null;
+
+    private string? Broadcasts(Layer l)
+    {
+        try
+        {
+            if (l is ChannelAffineLayer ca)
+            {
+                OperandView.PerChannel(this, ca.Weight, ca.Output);
+                OperandView.PerChannel(this, ca.Bias, ca.Output);
+            }
+            else foreach (var i in l.Inputs) OperandView.Broadcast(this, i, l.Output);
+            return null;
+        }
+        catch (ProvingException e) { return $"this broadcast ({e.Message})"; }
+    }
 }

@@ -64,20 +64,8 @@ public static class InferenceProver
         var bitsTables = new Dictionary<BitsTensor, long[]>();
         foreach (var (bitsKey, bits) in plan.Bits)
         {
-            long[] table;
-            if (plan.MaxPoolDiffs.TryGetValue(bitsKey, out var diff))
-            {
-                var (ms, xs) = MaxPoolStep.Chain(ctx, diff.Layer);
-                var d = new long[ms[diff.K].Length];
-                for (int i = 0; i < d.Length; i++) d[i] = ms[diff.K - 1][i] - xs[diff.K][i];
-                table = bits.BuildTable(d, ValidMask(bits.Layout), diff.Layer.Name, $"widen the range (Bits) of '{diff.Layer.Input}'");
-            }
-            else
-            {
-                var layer = (RescaleLayer)circuit.Layers.First(l => l.Name == bitsKey);
-                table = bits.BuildTable(ctx.LongTable(layer.Input), ValidMask(bits.Layout), layer.Name,
-                    $"widen the range (Bits) of '{layer.Output}' or lower the scale of '{layer.Input}'");
-            }
+            var spec = plan.BitsSpecs[bitsKey];
+            var table = bits.BuildTable(spec.Values(ctx), ValidMask(bits.Layout), spec.Layer, spec.Remedy);
             tamperBits?.Invoke(bitsKey, table);
             var c = HyraxCommitment.Commit(table, new HyraxShape(bits.NumVars), out var opening, rng);
             Send(s, c, bits.Name);
@@ -113,13 +101,24 @@ public static class InferenceProver
             {
                 case Conv2dLayer cv: ConvStep.Prove(ctx, cv, claim); break;
                 case MaxPool2dLayer mp: MaxPoolStep.Prove(ctx, mp, claim); break;
+                case AvgPool2dLayer ap: AvgPoolStep.Prove(ctx, ap, claim); break;
                 case LookupLayer lk: LookupStep.Prove(ctx, plan.Lookups[lk.Name], claim); break;
                 case DenseLayer d: DenseStep.Prove(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Prove(ctx, r, claim); break;
                 case ReluLayer r: ReluStep.Prove(ctx, r, claim); break;
+                case LeakyReluLayer lr: LeakyReluStep.Prove(ctx, lr, claim); break;
+                case ClipLayer cl: ClipStep.Prove(ctx, cl, claim); break;
+                case AddLayer a: AddStep.Prove(ctx, a, a.A, a.B, subtract: false, claim); break;
+                case SubLayer sb: AddStep.Prove(ctx, sb, sb.A, sb.B, subtract: true, claim); break;
+                case MulLayer m: MulStep.Prove(ctx, m, claim); break;
+                case MulConstLayer mc: MulConstStep.Prove(ctx, mc, claim); break;
+                case ChannelAffineLayer ca: ChannelAffineStep.Prove(ctx, ca, claim); break;
+                case TransposeLayer or FlattenLayer or ReshapeLayer: ViewSteps.ProveMove(ctx, layer, claim); break;
+                case ConcatLayer cc: ViewSteps.ProveConcat(ctx, cc, claim); break;
                 default: throw new ProvingException($"layer '{layer.Name}' ({layer.Op}) is not supported by the prover");
             }
         }
+        ctx.SettleInput();
         if (ctx.PendingCount != 0) throw new InvalidOperationException("internal error: claims left after the last layer");
 
         progress?.Invoke("range checks");

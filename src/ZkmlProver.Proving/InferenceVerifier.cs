@@ -93,13 +93,25 @@ public static class InferenceVerifier
             {
                 case Conv2dLayer cv: ConvStep.Verify(ctx, cv, claim); break;
                 case MaxPool2dLayer mp: MaxPoolStep.Verify(ctx, mp, claim); break;
+                case AvgPool2dLayer ap: AvgPoolStep.Verify(ctx, ap, claim); break;
                 case LookupLayer lk: LookupStep.Verify(ctx, plan.Lookups[lk.Name], claim); break;
                 case DenseLayer d: DenseStep.Verify(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Verify(ctx, r, claim); break;
                 case ReluLayer r: ReluStep.Verify(ctx, r, claim); break;
-                default: VerifierSession.Fail($"layer '{layer.Name}' ({layer.Op}) is not supported");break;
+                case LeakyReluLayer lr: LeakyReluStep.Verify(ctx, lr, claim); break;
+                case ClipLayer cl: ClipStep.Verify(ctx, cl, claim); break;
+                case AddLayer a: AddStep.Verify(ctx, a, a.A, a.B, subtract: false, claim); break;
+                case SubLayer sb: AddStep.Verify(ctx, sb, sb.A, sb.B, subtract: true, claim); break;
+                case MulLayer m: MulStep.Verify(ctx, m, claim); break;
+                case MulConstLayer mc: MulConstStep.Verify(ctx, mc, claim); break;
+                case ChannelAffineLayer ca: ChannelAffineStep.Verify(ctx, ca, claim); break;
+                case TransposeLayer or FlattenLayer or ReshapeLayer: ViewSteps.VerifyMove(ctx, layer, claim); break;
+                case ConcatLayer cc: ViewSteps.VerifyConcat(ctx, cc, claim); break;
+                default: VerifierSession.Fail($"layer '{layer.Name}' ({layer.Op}) is not supported"); break;
             }
         }
+        ctx.SettleInput();
+        if (ctx.PendingCount != 0) VerifierSession.Fail("claims left after the last layer");
 
         foreach (var bits in plan.Bits.Values) bits.VerifyBooleanity(v);
 

@@ -35,14 +35,31 @@ public static class WeightLayouts
         return result;
     }
 
-    /// <summary>Follows Flatten/Reshape producers back to the tensor whose padded layout a reshape
-    /// chain shares.</summary>
+    /// <summary>Follows absorbed Flatten/Reshape producers (<see cref="IsAbsorbed"/>) back to the
+    /// tensor whose padded layout the reshape chain shares.</summary>
     public static string ReshapeSource(Circuit.Circuit circuit, string tensor)
     {
         var producers = circuit.Layers.ToDictionary(l => l.Output, StringComparer.Ordinal);
-        while (producers.TryGetValue(tensor, out var p) && p is FlattenLayer or ReshapeLayer)
+        while (producers.TryGetValue(tensor, out var p) && p is FlattenLayer or ReshapeLayer && IsAbsorbed(circuit, p))
             tensor = p.Inputs[0];
         return tensor;
+    }
+
+    /// <summary>
+    /// A Flatten/Reshape is absorbed (costs nothing: its output shares its input's table) when its
+    /// output is read only by Dense layers that contract all of it (K = its per-sample size) or by
+    /// absorbed reshapes, and is not a circuit output. Any other reshape is proven as a linear view
+    /// (a re-padding map).
+    /// </summary>
+    public static bool IsAbsorbed(Circuit.Circuit circuit, Layer reshape)
+    {
+        if (reshape is not (FlattenLayer or ReshapeLayer)) return false;
+        if (circuit.Outputs.Contains(reshape.Output)) return false;
+        if (circuit.Tensor(reshape.Inputs[0]).Kind == TensorKind.Weight) return false;
+        int size = circuit.Tensor(reshape.Output).Size;
+        var consumers = circuit.Layers.Where(x => x.Inputs.Contains(reshape.Output)).ToList();
+        return consumers.Count > 0 && consumers.All(x =>
+            (x is DenseLayer d && d.Input == reshape.Output && circuit.Tensor(d.Weight).Shape[1] == size) || IsAbsorbed(circuit, x));
     }
 
     /// <summary>Scatters a weight's row-major values into its layout. For a Dense weight whose K axis

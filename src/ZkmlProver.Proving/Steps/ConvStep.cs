@@ -68,7 +68,7 @@ public static class ConvStep
         ctx.Weight(layer.Weight).AddPointClaim(cw);
         var cp = s.CommitValue("conv/p", [.. rb, .. rp, .. rq], output.FactorValues[0]);
         ProductProof.Prove(s.Transcript, s.Key, cp.Commitment, cw.Commitment, output.Commitment, cp.Value, cp.Blind, cw.Value, cw.Blind, output.Blind, s.Rng).Write(s.Writer);
-        GatherStep.Prove(ctx, layer.Input, [new GatherClaim(g.Im2Col, cp)]);
+        ctx.ClaimView(layer.Input, g.Im2Col, cp);
     }
 
     public static void Verify(VerifierContext ctx, Conv2dLayer layer, EvalClaim y)
@@ -90,7 +90,7 @@ public static class ConvStep
         ctx.Weight(layer.Weight).AddPointClaim(cw);
         var cp = v.ReceiveValue("conv/p", [.. rb, .. rp, .. rq]);
         VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cp.Commitment, cw.Commitment, sub.Commitment, v.Read<ProductProof>("conv product", ProductProof.TryRead), v.Acc), $"layer '{layer.Name}' product");
-        GatherStep.Verify(ctx, layer.Input, [new GatherClaim(g.Im2Col, cp)]);
+        ctx.ClaimView(layer.Input, g.Im2Col, cp);
     }
 
     private static (Fr[] Rb, Fr[] Ro, Fr[] Rp) Split(Fr[] r, Geometry g)

@@ -28,7 +28,7 @@ public static class DenseStep
             var bval = Mle.Evaluate(bias.ToTable(ctx.WeightValues[layer.Bias]), rm);
             var cb = s.CommitValue("dense/bias", rm, bval);
             ctx.Weight(layer.Bias).AddPointClaim(cb);
-            Fr ib = TensorLayout.PrefixIndicator(ctx.Plan.Batch, rb);
+            Fr ib = RowGate(xLayout, bv, rb);
             e0 = new EvalClaim(y.Point, y.Commitment - ib * cb.Commitment, y.Value - ib * bval, y.Blind - ib * cb.Blind);
         }
         var xTable = ctx.Table(layer.Input);
@@ -54,7 +54,7 @@ public static class DenseStep
     public static void Verify(VerifierContext ctx, DenseLayer layer, EvalClaim y)
     {
         var v = ctx.Session;
-        var (_, _, bv, mv, kv) = Shapes(ctx.Plan, layer);
+        var (xLayout, _, bv, mv, kv) = Shapes(ctx.Plan, layer);
         var rb = y.Point[..bv];
         var rm = y.Point[bv..];
         var e0 = y.Commitment;
@@ -62,7 +62,7 @@ public static class DenseStep
         {
             var cb = v.ReceiveValue("dense/bias", rm);
             ctx.Weight(layer.Bias).AddPointClaim(cb);
-            e0 -= TensorLayout.PrefixIndicator(ctx.Plan.Batch, rb) * cb.Commitment;
+            e0 -= RowGate(xLayout, bv, rb) * cb.Commitment;
         }
         var proof = v.Read<ZkSumCheckProof>($"'{layer.Name}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, kv, 2, out p));
         VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, e0, kv, 2, proof, out var sub, v.Acc), $"layer '{layer.Name}' sum-check");
@@ -82,15 +82,28 @@ public static class DenseStep
         ctx.Claim(layer.Input, cx);
     }
 
+    /// <summary>The row variables are the batch's and, for an input [..., K] with leading per-sample
+    /// dimensions, those dimensions' too (the contraction is over the last axis); otherwise the
+    /// whole per-sample input (possibly a reshaped [C, H, W]) is the contracted K.</summary>
     private static (TensorLayout X, TensorLayout W, int BatchVars, int MVars, int KVars) Shapes(InferencePlan plan, DenseLayer layer)
     {
         var x = plan.Layout(layer.Input);
         var w = plan.WeightLayouts[layer.Weight];
-        int bv = x.Vars[0];
+        int k = plan.Circuit.Tensor(layer.Weight).Shape[1];
+        int rowDims = x.Count / x.Dims[0] == k ? 1 : x.Dims.Length - 1;
+        int bv = x.Vars[..rowDims].Sum();
         int kv = x.NumVars - bv;
         int mv = w.NumVars - kv;
         if (w.NumVars - w.Vars[0] != kv) throw new InvalidOperationException($"layer '{layer.Name}': weight layout does not match its input layout");
         return (x, w, bv, mv, kv);
+    }
+
+    /// <summary>The MLE at r_b of the indicator of valid rows (batch and leading dimensions).</summary>
+    private static Fr RowGate(TensorLayout x, int bv, Fr[] rb)
+    {
+        int dims = 0, vars = 0;
+        while (vars < bv) vars += x.Vars[dims++];
+        return Mle.IndicatorMle(Array.ConvertAll(x.Dims[..dims], d => (long)d), x.Vars[..dims], rb);
     }
 
     /// <summary>f[k] = Σ_row eq[row]·T[row·cols + k] (fixes the high variables of T to a point).</summary>

@@ -5,22 +5,32 @@ using ZkmlProver.Protocols.SumCheck;
 
 namespace ZkmlProver.Proving.Steps;
 
-/// <summary>A claim on a gathered view M·X of a tensor X: the claim point is (batch, map output).</summary>
-public sealed record GatherClaim(GatherMap Map, EvalClaim Claim);
+/// <summary>A claim on a linear view M·X of a tensor X (<see cref="Map"/> null: on X itself); the
+/// claim point is (batch, map output).</summary>
+public sealed record GatherClaim(GatherMap? Map, EvalClaim Claim);
 
 /// <summary>
-/// Reduces any number of claims on gathered views of one tensor X to a single claim on X: with
-/// challenges γ_i, Σ_i γ_i·(M_i X)~(r_i) = Σ_x A(x)·X̃(x), A(b, x) = Σ_i γ_i·eq(r_b^i, b)·M̃_i(r_out^i, x),
-/// one ZK sum-check of degree 2; the verifier evaluates A at the final point in O(Σ pairs).
+/// Reduces any number of claims on linear views of one tensor X (and on X itself: several layers
+/// read X) to a single claim on X: with challenges γ_i, Σ_i γ_i·(M_i X)~(r_i) = Σ_x A(x)·X̃(x),
+/// A(b, x) = Σ_i γ_i·eq(r_b^i, b)·M̃_i(r_out^i, x), one ZK sum-check of degree 2; the verifier
+/// evaluates A at the final point in O(Σ pairs). For the public input the verifier evaluates X̃
+/// itself and nothing is passed on.
 /// </summary>
 public static class GatherStep
 {
     private static readonly SumCheckTerms Terms = SumCheckTerms.Product(2);
 
-    public static void Prove(ProverContext ctx, string x, IReadOnlyList<GatherClaim> claims)
+    /// <summary>The claim on X that the claims reduce to; null when X is the public input (settled here).</summary>
+    public static EvalClaim? Prove(ProverContext ctx, string x, IReadOnlyList<GatherClaim> claims)
     {
         var s = ctx.Session;
         var layout = ctx.Plan.Layout(x);
+        if (claims is [{ Map: null, Claim: var only }])
+        {
+            if (!ctx.IsPublicInput(x)) return only;
+            EqualityProof.ProvePublic(s.Transcript, s.Key, only.Commitment, only.Value, only.Blind, s.Rng).Write(s.Writer);
+            return null;
+        }
         int bv = layout.Vars[0], xs = 1 << (layout.NumVars - bv);
         var gamma = s.Challenges($"gather/{x}/gamma", claims.Count);
         var a = new Fr[layout.PaddedSize];
@@ -31,7 +41,9 @@ public static class GatherStep
         {
             var (map, claim) = claims[i];
             Array.Clear(ai);
-            map.AccumulateIn(Mle.EqTable(claim.Point[bv..]), gamma[i], ai);
+            var eqOut = Mle.EqTable(claim.Point[bv..]);
+            if (map is null) FieldVectors.ScaledAdd(ai, gamma[i], eqOut);
+            else map.AccumulateIn(eqOut, gamma[i], ai);
             var eqB = Mle.EqTable(claim.Point[..bv]);
             for (int b = 0; b < eqB.Length; b++)
                 FieldVectors.ScaledAdd(a.AsSpan(b * xs, xs), eqB[b], ai);
@@ -43,17 +55,24 @@ public static class GatherStep
         if (ctx.IsPublicInput(x))
         {
             EqualityProof.ProvePublic(s.Transcript, s.Key, output.Commitment, av * xv, output.Blind, s.Rng).Write(s.Writer);
-            return;
+            return null;
         }
         var cx = s.CommitValue("gather/x", output.Point, xv);
         EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, av * cx.Commitment, output.Blind, av * cx.Blind, s.Rng).Write(s.Writer);
-        ctx.Claim(x, cx);
+        return cx;
     }
 
-    public static void Verify(VerifierContext ctx, string x, IReadOnlyList<GatherClaim> claims)
+    public static EvalClaim? Verify(VerifierContext ctx, string x, IReadOnlyList<GatherClaim> claims)
     {
         var v = ctx.Session;
         var layout = ctx.Plan.Layout(x);
+        if (claims is [{ Map: null, Claim: var only }])
+        {
+            if (!ctx.IsPublicInput(x)) return only;
+            Fr value = Mle.Evaluate(ctx.PublicInputTable(), only.Point);
+            VerifierSession.Check(EqualityProof.VerifyPublic(v.Transcript, v.Key, only.Commitment, value, v.Read<EqualityProof>("input claim", EqualityProof.TryRead), v.Acc), "claim on the public input");
+            return null;
+        }
         int bv = layout.Vars[0], n = layout.NumVars;
         var gamma = v.Challenges($"gather/{x}/gamma", claims.Count);
         var c = Curve.Point.Identity;
@@ -65,16 +84,17 @@ public static class GatherStep
         for (int i = 0; i < claims.Count; i++)
         {
             var (map, claim) = claims[i];
-            av += gamma[i] * Mle.Eq(claim.Point[..bv], rStar[..bv]) * map.Evaluate(claim.Point[bv..], rStar[bv..]);
+            Fr m = map is null ? Mle.Eq(claim.Point[bv..], rStar[bv..]) : map.Evaluate(claim.Point[bv..], rStar[bv..]);
+            av += gamma[i] * Mle.Eq(claim.Point[..bv], rStar[..bv]) * m;
         }
         if (ctx.IsPublicInput(x))
         {
             Fr xv = Mle.Evaluate(ctx.PublicInputTable(), rStar);
             VerifierSession.Check(EqualityProof.VerifyPublic(v.Transcript, v.Key, sub.Commitment, av * xv, v.Read<EqualityProof>("gather input", EqualityProof.TryRead), v.Acc), $"gather '{x}' input check");
-            return;
+            return null;
         }
         var cx = v.ReceiveValue("gather/x", rStar);
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * cx.Commitment, v.Read<EqualityProof>("gather final", EqualityProof.TryRead), v.Acc), $"gather '{x}' final check");
-        ctx.Claim(x, cx);
+        return cx;
     }
 }

@@ -11,7 +11,8 @@ namespace ZkmlProver.Proving.Steps;
 /// committed bits (sign and range, <see cref="BitsTensor"/> with no low bits); the claim on m_k
 /// splits into a claim on X_k and a ReLU claim on d_k (<see cref="ReluArgument"/>), whose claim on
 /// d_k splits into claims on m_{k−1} and X_k. All claims on the X_k are reduced to one claim on X
-/// by <see cref="GatherStep"/>. Windows must lie inside the input (no padding cells).
+/// by <see cref="GatherStep"/>. A window cell in the padding reads the window's first in-bounds cell
+/// instead (a duplicate leaves the maximum unchanged), so every window has all K slots.
 /// </summary>
 public static class MaxPoolStep
 {
@@ -22,18 +23,8 @@ public static class MaxPoolStep
         var maps = new List<GatherMap>();
         for (int i = 0; i < layer.Kernel[0]; i++)
             for (int j = 0; j < layer.Kernel[1]; j++)
-                maps.Add(GatherMap.Window(x[0], x[1], x[2], layer.Kernel[0], layer.Kernel[1], layer.Strides, layer.Pads, layer.Dilations, y[1], y[2], (i, j)));
+                maps.Add(GatherMap.Window(x[0], x[1], x[2], layer.Kernel[0], layer.Kernel[1], layer.Strides, layer.Pads, layer.Dilations, y[1], y[2], (i, j), replaceOutside: true));
         return [.. maps];
-    }
-
-    /// <summary>Whether every window lies inside the input (the chain needs every slot present).</summary>
-    public static bool WindowsInside(Circuit.Circuit circuit, MaxPool2dLayer layer)
-    {
-        var x = circuit.Tensor(layer.Input).Shape;
-        var y = circuit.Tensor(layer.Output).Shape;
-        int lastH = (y[1] - 1) * layer.Strides[0] + (layer.Kernel[0] - 1) * layer.Dilations[0] - layer.Pads[0];
-        int lastW = (y[2] - 1) * layer.Strides[1] + (layer.Kernel[1] - 1) * layer.Dilations[1] - layer.Pads[1];
-        return layer.Pads[0] == 0 && layer.Pads[1] == 0 && lastH < x[1] && lastW < x[2];
     }
 
     public static string BitsKey(MaxPool2dLayer layer, int k) => $"{layer.Name}#d{k}";
@@ -53,6 +44,15 @@ public static class MaxPoolStep
             for (int i = 0; i < ms[k].Length; i++) ms[k][i] = Math.Max(ms[k - 1][i], xs[k][i]);
         }
         return (ms, xs);
+    }
+
+    /// <summary>Prover: the padded table of d_k = m_{k−1} − X_k.</summary>
+    public static long[] Difference(ProverContext ctx, MaxPool2dLayer layer, int k)
+    {
+        var (ms, xs) = Chain(ctx, layer);
+        var d = new long[ms[k].Length];
+        for (int i = 0; i < d.Length; i++) d[i] = ms[k - 1][i] - xs[k][i];
+        return d;
     }
 
     public static void Prove(ProverContext ctx, MaxPool2dLayer layer, EvalClaim y)
@@ -84,7 +84,7 @@ public static class MaxPoolStep
             claim = cm;
         }
         gathers.Add(new GatherClaim(slots[0], claim));
-        GatherStep.Prove(ctx, layer.Input, gathers);
+        foreach (var g in gathers) ctx.ClaimView(layer.Input, g.Map, g.Claim);
     }
 
     public static void Verify(VerifierContext ctx, MaxPool2dLayer layer, EvalClaim y)
@@ -112,7 +112,7 @@ public static class MaxPoolStep
             claim = cm;
         }
         gathers.Add(new GatherClaim(slots[0], claim));
-        GatherStep.Verify(ctx, layer.Input, gathers);
+        foreach (var g in gathers) ctx.ClaimView(layer.Input, g.Map, g.Claim);
     }
 
     private static Fr[] ToField(long[] v)

@@ -3,24 +3,32 @@ using ZkmlProver.Circuit;
 namespace ZkmlProver.Proving.Steps;
 
 /// <summary>
-/// A = relu(Q) for Q produced by a Rescale (whose bits give Q's sign): <see cref="ReluArgument"/>
-/// turns the claim on A into claims on Q (to the Rescale) and on the sign bit (to the bits).
+/// A = relu(Q): <see cref="ReluArgument"/> turns the claim on A into claims on Q and on Q's sign
+/// bit. The sign comes from the bits of the Rescale that produced Q (which already tie the bits to
+/// Q), or from the layer's own bits of Q (then the bits also receive the claim on Q, which ties
+/// them to Q and range-checks Q).
 /// </summary>
 public static class ReluStep
 {
     public static void Prove(ProverContext ctx, ReluLayer layer, EvalClaim a)
     {
-        var bits = ctx.Plan.Bits[ctx.Plan.Producer(layer.Input)!.Name];
         var (cq, cs) = ReluArgument.Prove(ctx.Session, a, ctx.Table(layer.Input), ctx.LongTable(layer.Input));
-        bits.Committed!.AddWeightedClaim(bits.XPoint(cs.Point), bits.SignWeights(), cs);
-        ctx.Claim(layer.Input, cq);
+        Record(ctx, layer, layer.Input, cq, cs);
     }
 
     public static void Verify(VerifierContext ctx, ReluLayer layer, EvalClaim a)
     {
-        var bits = ctx.Plan.Bits[ctx.Plan.Producer(layer.Input)!.Name];
         var (cq, cs) = ReluArgument.Verify(ctx.Session, a, $"layer '{layer.Name}'");
-        bits.Committed!.AddWeightedClaim(bits.XPoint(cs.Point), bits.SignWeights(), cs);
-        ctx.Claim(layer.Input, cq);
+        Record(ctx, layer, layer.Input, cq, cs);
+    }
+
+    /// <summary>Records the claims of a <see cref="ReluArgument"/> on the input X and its sign bits.</summary>
+    internal static void Record(ContextBase ctx, Layer layer, string x, EvalClaim cq, EvalClaim cs)
+    {
+        var (bits, own) = ctx.Plan.SignBits(layer, x);
+        var xp = bits.XPoint(cs.Point);
+        bits.Committed!.AddWeightedClaim(xp, bits.SignWeights(), cs);
+        if (own) bits.Committed.AddWeightedClaim(xp, bits.QWeights(), cq);
+        ctx.Claim(x, cq);
     }
 }

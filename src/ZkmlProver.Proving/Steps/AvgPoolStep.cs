@@ -1,0 +1,78 @@
+using ZkmlProver.Circuit;
+using ZkmlProver.Field;
+using ZkmlProver.Polynomials;
+
+namespace ZkmlProver.Proving.Steps;
+
+/// <summary>
+/// Y = floor((Z + 2^(t−1)) / 2^t) with Z(o) = m_o·Σ_{in-bounds cells i of window o} X(i),
+/// m_o = floor((2^(t+1) + c_o) / (2c_o)) (c_o the kernel area or the in-bounds count): Z + 2^(t−1)
+/// has committed bits ("layer#z") as in a Rescale; the claim on Y is a bits claim, the prover commits
+/// z̃(r) (full bit weights), and the claim on Z is a claim on the public weighted window-sum view of
+/// X (<see cref="GatherMap"/> with per-pair weights m_o), reduced by <see cref="GatherStep"/>.
+/// </summary>
+public static class AvgPoolStep
+{
+    public static GatherMap SumMap(InferencePlan plan, AvgPool2dLayer layer)
+    {
+        var x = plan.Circuit.Tensor(layer.Input).Shape;
+        var y = plan.Circuit.Tensor(layer.Output).Shape;
+        var inLayout = new TensorLayout([x[0], x[1], x[2]]);
+        var outLayout = new TensorLayout([y[0], y[1], y[2]]);
+        var outs = new List<int>();
+        var ins = new List<int>();
+        var ws = new List<long>();
+        for (int c = 0; c < x[0]; c++)
+            for (int oy = 0; oy < y[1]; oy++)
+                for (int ox = 0; ox < y[2]; ox++)
+                {
+                    var cells = new List<int>();
+                    for (int ky = 0; ky < layer.Kernel[0]; ky++)
+                    {
+                        int iy = oy * layer.Strides[0] - layer.Pads[0] + ky;
+                        if ((uint)iy >= (uint)x[1]) continue;
+                        for (int kx = 0; kx < layer.Kernel[1]; kx++)
+                        {
+                            int ix = ox * layer.Strides[1] - layer.Pads[1] + kx;
+                            if ((uint)ix >= (uint)x[2]) continue;
+                            cells.Add(inLayout.PaddedIndex(((long)c * x[1] + iy) * x[2] + ix));
+                        }
+                    }
+                    long count = layer.CountIncludePad ? (long)layer.Kernel[0] * layer.Kernel[1] : cells.Count;
+                    if (count == 0) continue;
+                    long m = ReferenceEvaluator.AvgMultiplier(layer.Shift, count);
+                    int o = outLayout.PaddedIndex(((long)c * y[1] + oy) * y[2] + ox);
+                    foreach (var i in cells) { outs.Add(o); ins.Add(i); ws.Add(m); }
+                }
+        return new GatherMap(outLayout, inLayout, [.. outs], [.. ins], [.. ws]);
+    }
+
+    /// <summary>Prover: the padded table of Z over the output layout.</summary>
+    public static long[] Scaled(ProverContext ctx, AvgPool2dLayer layer)
+        => SumMap(ctx.Plan, layer).Apply(ctx.LongTable(layer.Input), 1 << ctx.Plan.Layout(layer.Input).Vars[0]);
+
+    public static void Prove(ProverContext ctx, AvgPool2dLayer layer, EvalClaim y)
+    {
+        var s = ctx.Session;
+        var bits = ctx.Plan.Bits[$"{layer.Name}#z"];
+        var xp = bits.XPoint(y.Point);
+        bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
+        Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);
+        Fr z = Mle.Evaluate(Operands.ToField(Scaled(ctx, layer)), y.Point);
+        var cz = s.CommitValue("avgpool/z", xp, z + offset);
+        bits.Committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
+        ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), new EvalClaim(y.Point, cz.Commitment - offset * s.Key.G, z, cz.Blind));
+    }
+
+    public static void Verify(VerifierContext ctx, AvgPool2dLayer layer, EvalClaim y)
+    {
+        var v = ctx.Session;
+        var bits = ctx.Plan.Bits[$"{layer.Name}#z"];
+        var xp = bits.XPoint(y.Point);
+        bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
+        Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);
+        var cz = v.ReceiveValue("avgpool/z", xp);
+        bits.Committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
+        ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), new EvalClaim(y.Point, cz.Commitment - offset * v.Key.G));
+    }
+}
