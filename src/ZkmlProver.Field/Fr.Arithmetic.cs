@@ -82,9 +82,15 @@ public readonly partial struct Fr
 
     public static void Double(in Fr a, out Fr r) => Add(in a, in a, out r);
 
-    /// <summary>Montgomery product a·b·2^-256 mod n, fully reduced (separated operand scanning:
-    /// schoolbook 512-bit product, then four word-by-word Montgomery reduction rounds; straight-line
-    /// code, no allocation).</summary>
+    /// <summary>hi(a·b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulHi(ulong a, ulong b)
+        => System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported
+            ? System.Runtime.Intrinsics.X86.Bmi2.X64.MultiplyNoFlags(a, b)
+            : Math.BigMul(a, b, out _);
+
+    /// <summary>Montgomery product a·b·2^-256 mod n, fully reduced: schoolbook 512-bit product
+    /// (operand scanning), then <see cref="MontReduce"/>. Straight-line code, no allocation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Mul(in Fr a, in Fr b, out Fr r)
     {
@@ -114,40 +120,82 @@ public readonly partial struct Fr
         MontReduce(t0, t1, t2, t3, t4, t5, t6, t7, out r);
     }
 
-    /// <summary>(t0..t7)·2^-256 mod n for t &lt; n·2^256, fully reduced.</summary>
+    /// <summary>(t0..t7)·2^-256 mod n for t &lt; n², fully reduced, exploiting n's two top words.</summary>
+    /// <remarks>
+    /// Word-by-word Montgomery reduction computes M = Σ m_i·2^(64i) (m_i = (current word i)·NInv)
+    /// with T + M·n ≡ 0 mod 2^256 and returns (T + M·n)/2^256 &lt; 2n. Since N2 + N3·2^64 = 2^128 − 2,
+    /// M·n = M·(N0 + N1·2^64) + M·2^256 − M·2^129, so only two 64×64 products per round remain:
+    /// each round adds m_i·(N0 + N1·2^64) at word i and m_i at word i + 4 (X below), and the term
+    /// −M·2^129 is applied as −2m_{i−2} (and the spilled bit of m_{i−3}) when forming m_i.
+    /// Because the low 256 bits of X and of M·2^129 are equal (their difference is ≡ 0 mod 2^256
+    /// word by word), the result is simply X/2^256 − (M >> 127), then one conditional subtraction
+    /// of n. The low word of m_i·N0 is −(word i) and is not computed (its carry is word i ≠ 0).
+    /// Pending carries are folded into the next round's high word (h1 &lt; N1, so adding a few never
+    /// overflows).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MontReduce(ulong t0, ulong t1, ulong t2, ulong t3, ulong t4, ulong t5, ulong t6, ulong t7, out Fr r)
+    private static void MontReduce(ulong x0, ulong x1, ulong x2, ulong x3, ulong x4, ulong x5, ulong x6, ulong x7, out Fr r)
     {
-        ulong e = 0, c = 0, m;
-        // Round 0: zero t0.
-        m = t0 * NInv;
-        MulAdd(m, N0, t0, ref c);
-        t1 = MulAdd(m, N1, t1, ref c);
-        t2 = MulAdd(m, N2, t2, ref c);
-        t3 = MulAdd(m, N3, t3, ref c);
-        t4 = AddC(t4, c, ref e);
-        // Round 1: zero t1.
-        m = t1 * NInv; c = 0;
-        MulAdd(m, N0, t1, ref c);
-        t2 = MulAdd(m, N1, t2, ref c);
-        t3 = MulAdd(m, N2, t3, ref c);
-        t4 = MulAdd(m, N3, t4, ref c);
-        t5 = AddC(t5, c, ref e);
-        // Round 2: zero t2.
-        m = t2 * NInv; c = 0;
-        MulAdd(m, N0, t2, ref c);
-        t3 = MulAdd(m, N1, t3, ref c);
-        t4 = MulAdd(m, N2, t4, ref c);
-        t5 = MulAdd(m, N3, t5, ref c);
-        t6 = AddC(t6, c, ref e);
-        // Round 3: zero t3.
-        m = t3 * NInv; c = 0;
-        MulAdd(m, N0, t3, ref c);
-        t4 = MulAdd(m, N1, t4, ref c);
-        t5 = MulAdd(m, N2, t5, ref c);
-        t6 = MulAdd(m, N3, t6, ref c);
-        t7 = AddC(t7, c, ref e);
-        ReduceOnce(t4, t5, t6, t7, e, out r);
+        ulong k, h0, h1, l1, c, p, q0, q1, q2, q3, s, y, d;
+        // Round 0: word 0 → 0.
+        ulong m0 = x0 * NInv;
+        k = x0 != 0 ? 1UL : 0UL;
+        h0 = MulHi(m0, N0) + k;
+        h1 = MulHi(m0, N1); l1 = m0 * N1;
+        x1 += h0; c = x1 < h0 ? 1UL : 0UL;
+        x1 += l1; c += x1 < l1 ? 1UL : 0UL;
+        h1 += c; x2 += h1; p = x2 < h1 ? 1UL : 0UL;
+        x4 += m0; q0 = x4 < m0 ? 1UL : 0UL;
+        // Round 1: word 1 → 0.
+        ulong m1 = x1 * NInv;
+        k = x1 != 0 ? 1UL : 0UL;
+        h0 = MulHi(m1, N0) + k;
+        h1 = MulHi(m1, N1); l1 = m1 * N1;
+        x2 += h0; c = x2 < h0 ? 1UL : 0UL;
+        x2 += l1; c += x2 < l1 ? 1UL : 0UL;
+        h1 += c + p; x3 += h1; p = x3 < h1 ? 1UL : 0UL;
+        x5 += m1; q1 = x5 < m1 ? 1UL : 0UL;
+        // Round 2: word 2 − 2m0 → 0.
+        y = m0 << 1;
+        d = x2 - y;
+        ulong m2 = d * NInv;
+        s = 0 - d; x2 += s; k = x2 < s ? 1UL : 0UL;
+        h0 = MulHi(m2, N0) + k;
+        h1 = MulHi(m2, N1); l1 = m2 * N1;
+        x3 += h0; c = x3 < h0 ? 1UL : 0UL;
+        x3 += l1; c += x3 < l1 ? 1UL : 0UL;
+        h1 += c + p; x4 += h1; p = x4 < h1 ? 1UL : 0UL;
+        x6 += m2; q2 = x6 < m2 ? 1UL : 0UL;
+        // Round 3: word 3 − ((m0 >> 63) | (m1 << 1)) → 0.
+        y = (m0 >> 63) | (m1 << 1);
+        d = x3 - y;
+        ulong m3 = d * NInv;
+        s = 0 - d; x3 += s; k = x3 < s ? 1UL : 0UL;
+        h0 = MulHi(m3, N0) + k;
+        h1 = MulHi(m3, N1); l1 = m3 * N1;
+        x4 += h0; c = x4 < h0 ? 1UL : 0UL;
+        x4 += l1; c += x4 < l1 ? 1UL : 0UL;
+        h1 += c + p + q0; x5 += h1; p = x5 < h1 ? 1UL : 0UL;
+        x7 += m3; q3 = x7 < m3 ? 1UL : 0UL;
+        // Pending carries: p and q1 into word 6, q2 into word 7, q3 into word 8 (e).
+        p += q1; x6 += p; p = x6 < p ? 1UL : 0UL;
+        p += q2; x7 += p; ulong e = q3 + (x7 < p ? 1UL : 0UL);
+        // (e, x4..x7) −= M >> 127 = [(m1 >> 63) | (m2 << 1), (m2 >> 63) | (m3 << 1), m3 >> 63, 0].
+        y = (m1 >> 63) | (m2 << 1);
+        ulong b = x4 < y ? 1UL : 0UL; x4 -= y;
+        y = (m2 >> 63) | (m3 << 1);
+        ulong t = x5 - y; ulong b2 = x5 < y ? 1UL : 0UL; b2 += t < b ? 1UL : 0UL; x5 = t - b;
+        y = (m3 >> 63) + b2;
+        b = x6 < y ? 1UL : 0UL; x6 -= y;
+        b2 = x7 < b ? 1UL : 0UL; x7 -= b;
+        e -= b2;
+        // Now r = (e, x4..x7) < 2n; r − n = r + (2^256 − n) − 2^256 with 2^256 − n = [R0, R1, 1, 0].
+        ulong s0 = x4 + R0; c = s0 < R0 ? 1UL : 0UL;
+        t = R1 + c; ulong s1 = x5 + t; c = s1 < t ? 1UL : 0UL;
+        t = 1 + c; ulong s2 = x6 + t; c = s2 < t ? 1UL : 0UL;
+        ulong s3 = x7 + c; c = s3 < c ? 1UL : 0UL;
+        if ((e | c) != 0) r = new Fr(s0, s1, s2, s3);
+        else r = new Fr(x4, x5, x6, x7);
     }
 
     public static void Square(in Fr a, out Fr r) => Mul(in a, in a, out r);
