@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ZkmlProver.Curve;
 using ZkmlProver.Field;
+using ZkmlProver.Protocols.SumCheck;
 
 namespace ZkmlProver.Benchmarks;
 
@@ -82,5 +83,103 @@ public class FieldBenchmarks
     {
         Fp.Inverse(in _x, out var r);
         return r.L0;
+    }
+}
+
+/// <summary>
+/// <c>dotnet bench/ZkmlProver.Benchmarks/bin/Release/net10.0/ZkmlProver.Benchmarks.dll field [logN]</c>:
+/// field multiplication (dependent chain, four independent chains) and the plain degree-3
+/// sum-check (g = f₀·f₁·f₂ over 2^logN entries, default 20), timed by the CPU time of the calling
+/// thread (<c>CLOCK_THREAD_CPUTIME_ID</c>, robust to a loaded machine) and by wall clock; best of 5.
+/// The sum-check is run with its default parallelism (wall) and pinned to one core via
+/// <c>DOTNET_PROCESSOR_COUNT=1</c> for a single-thread figure.
+/// </summary>
+public static class FieldQuick
+{
+    private const int Ops = 1_000_000;
+
+    public static void Run(int logN)
+    {
+        var rng = new Random(1);
+        Fr a = Fr.Random(rng), b = Fr.Random(rng);
+        Time("fr mul dependent chain", Ops, () => MulChain(a, b, Ops));
+        Time("fr mul 4 independent chains", Ops, () => MulIndep4(a, b, Ops));
+        Time("fr square chain", Ops, () => SquareChain(a, Ops));
+        Time("fr add chain", Ops, () => AddChain(a, b, Ops));
+        int n = 1 << logN;
+        var tables = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray()).ToArray();
+        Fr claim = Fr.Zero;
+        for (int i = 0; i < n; i++) claim += tables[0][i] * tables[1][i] * tables[2][i];
+        var terms = SumCheckTerms.Product(3);
+        Time($"sum-check deg 3, 2^{logN} (threads: {Environment.ProcessorCount})", 1, () =>
+        {
+            var copy = tables.Select(t => (Fr[])t.Clone()).ToArray();
+            double t0 = ThreadCpuNs();
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            PlainSumCheck.Prove(new Transcript.Transcript("bench"), claim, terms, copy);
+            return (ThreadCpuNs() - t0, sw.Elapsed.TotalMilliseconds * 1e6);
+        });
+    }
+
+    private static void Time(string what, int ops, Func<(double cpuNs, double wallNs)> f)
+    {
+        f();
+        double cpu = double.MaxValue, wall = double.MaxValue;
+        for (int r = 0; r < 5; r++) { var (c, w) = f(); cpu = Math.Min(cpu, c); wall = Math.Min(wall, w); }
+        if (ops == 1) Console.WriteLine($"{what,-44} thread cpu {cpu / 1e6,8:F1} ms   wall {wall / 1e6,8:F1} ms");
+        else Console.WriteLine($"{what,-44} thread cpu {cpu / ops,8:F2} ns/op   wall {wall / ops,8:F2} ns/op");
+    }
+
+    private static (double, double) Measure(Func<ulong> body)
+    {
+        double t0 = ThreadCpuNs();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        body();
+        return (ThreadCpuNs() - t0, sw.Elapsed.TotalMilliseconds * 1e6);
+    }
+
+    private static void Time(string what, int ops, Func<ulong> body) => Time(what, ops, () => Measure(body));
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ulong MulChain(Fr a, Fr b, int n)
+    {
+        for (int i = 0; i < n; i++) Fr.Mul(in a, in b, out a);
+        return (ulong)a.GetHashCode();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ulong MulIndep4(Fr a, Fr e, int n)
+    {
+        Fr b = e, c = a + e, d = a - e;
+        for (int i = 0; i < n / 4; i++)
+        {
+            Fr.Mul(in a, in e, out a); Fr.Mul(in b, in e, out b); Fr.Mul(in c, in e, out c); Fr.Mul(in d, in e, out d);
+        }
+        return (ulong)(a + b + c + d).GetHashCode();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ulong SquareChain(Fr a, int n)
+    {
+        for (int i = 0; i < n; i++) Fr.Square(in a, out a);
+        return (ulong)a.GetHashCode();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ulong AddChain(Fr a, Fr b, int n)
+    {
+        for (int i = 0; i < n; i++) Fr.Add(in a, in b, out a);
+        return (ulong)a.GetHashCode();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out Timespec ts);
+    private struct Timespec { public long Sec; public long Nsec; }
+
+    private static double ThreadCpuNs()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        ClockGetTime(3, out var t);
+        return t.Sec * 1e9 + t.Nsec;
     }
 }

@@ -41,6 +41,7 @@ public static class Program
             for (int r = 0; r < 30; r++) MaddChain(p0, g[2], 100_000);
             return;
         }
+        if (args.Length > 0 && args[0] == "field") { FieldQuick.Run(args.Length > 1 ? int.Parse(args[1]) : 20); return; }
         if (args.Length > 0 && args[0] == "quick") { Quick(args.Length > 1 ? int.Parse(args[1]) : 16); return; }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
