@@ -117,6 +117,7 @@ public sealed class SumCheckProverState
 
     private void EvalChunk(int chunk)
     {
+        if (_points == 4) { EvalChunkDegree3(chunk); return; }
         int points = _points, nf = _tables.Length, nt = _termFactors.Length, half = _half;
         int start = chunk * _chunkSize, end = Math.Min(half, start + _chunkSize);
         Span<Fr> acc = _partials.AsSpan(chunk * nt * points, nt * points);
@@ -154,6 +155,63 @@ public sealed class SumCheckProverState
                     for (int m = 2; m < fs.Length; m++) Fr.Mul(in p, in ext[fs[m] * points + k], out p);
                     Fr.Add(in a[k], in p, out a[k]);
                 }
+            }
+        }
+    }
+
+    /// <summary><see cref="EvalChunk"/> for degree 3 (the common case: products of three factors,
+    /// zero-checks, booleanity), unrolled over the evaluation points X ∈ {0, 2, 3}; same sums.</summary>
+    private void EvalChunkDegree3(int chunk)
+    {
+        int nf = _tables.Length, nt = _termFactors.Length, half = _half;
+        int start = chunk * _chunkSize, end = Math.Min(half, start + _chunkSize);
+        Span<Fr> acc = _partials.AsSpan(chunk * nt * 4, nt * 4);
+        acc.Clear();
+        // ext[3f + j]: factor f at X = 0, 2, 3 (X = 1 is not needed: s(1) = claim − s(0)).
+        Span<Fr> ext = stackalloc Fr[nf * 3];
+        var tables = _tables;
+        var termFactors = _termFactors;
+        for (int i = start; i < end; i++)
+        {
+            for (int f = 0; f < nf; f++)
+            {
+                var tab = tables[f];
+                ref readonly Fr lo = ref tab[i];
+                ref readonly Fr hi = ref tab[i + half];
+                Fr.Sub(in hi, in lo, out var d);
+                ext[3 * f] = lo;
+                Fr.Add(in hi, in d, out var e2);
+                ext[3 * f + 1] = e2;
+                Fr.Add(in e2, in d, out ext[3 * f + 2]);
+            }
+            for (int t = 0; t < nt; t++)
+            {
+                var fs = termFactors[t];
+                int f0 = 3 * fs[0];
+                ref Fr a0 = ref acc[4 * t];
+                ref Fr a2 = ref acc[4 * t + 2];
+                ref Fr a3 = ref acc[4 * t + 3];
+                if (fs.Length == 1)
+                {
+                    Fr.Add(in a0, in ext[f0], out a0);
+                    Fr.Add(in a2, in ext[f0 + 1], out a2);
+                    Fr.Add(in a3, in ext[f0 + 2], out a3);
+                    continue;
+                }
+                int f1 = 3 * fs[1];
+                Fr.Mul(in ext[f0], in ext[f1], out var p0);
+                Fr.Mul(in ext[f0 + 1], in ext[f1 + 1], out var p2);
+                Fr.Mul(in ext[f0 + 2], in ext[f1 + 2], out var p3);
+                if (fs.Length == 3)
+                {
+                    int f2 = 3 * fs[2];
+                    Fr.Mul(in p0, in ext[f2], out p0);
+                    Fr.Mul(in p2, in ext[f2 + 1], out p2);
+                    Fr.Mul(in p3, in ext[f2 + 2], out p3);
+                }
+                Fr.Add(in a0, in p0, out a0);
+                Fr.Add(in a2, in p2, out a2);
+                Fr.Add(in a3, in p3, out a3);
             }
         }
     }
