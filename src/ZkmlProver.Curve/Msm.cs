@@ -61,7 +61,7 @@ public static class Msm
             scalars.CopyTo(sc);
             Pippenger.Trace?.Invoke($"load {sw!.Elapsed.TotalMilliseconds:F1} ms");
             int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-            int chunks = Math.Min(threads * 4, Math.Max(1, n / 2048));
+            int chunks = threads == 1 ? 1 : Math.Min(threads * 4, Math.Max(1, n / 2048));
             var chunkMax = new UInt128[chunks];
             if (chunks == 1) chunkMax[0] = SplitChunk(sc, pts, mags, negs, 0, n);
             else
