@@ -89,26 +89,29 @@ internal static class Glv
     private static void Mul2x3(ulong x0, ulong x1, ulong y0, ulong y1, ulong y2, out ulong r0, out ulong r1, out ulong r2)
     {
         // (x0 + x1·2^64)(y0 + y1·2^64 + y2·2^128) mod 2^192.
-        UInt128 a = (UInt128)x0 * y0;
-        r0 = (ulong)a;
-        UInt128 b = (UInt128)x0 * y1 + (a >> 64);
-        UInt128 c = (UInt128)x1 * y0 + (ulong)b;
-        r1 = (ulong)c;
-        r2 = (ulong)(b >> 64) + (ulong)(c >> 64) + x0 * y2 + x1 * y1;
+        ulong carry = 0;
+        r0 = MulAdd(x0, y0, 0, ref carry);            // carry = hi(x0·y0)
+        ulong h = carry; carry = 0;
+        ulong b = MulAdd(x0, y1, h, ref carry);       // x0·y1 + hi(x0·y0) = bHi·2^64 + b
+        ulong bHi = carry; carry = 0;
+        r1 = MulAdd(x1, y0, b, ref carry);
+        r2 = bHi + carry + x0 * y2 + x1 * y1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Sub3(ulong a0, ulong a1, ulong a2, ulong b0, ulong b1, ulong b2, out ulong r0, out ulong r1, out ulong r2)
     {
-        UInt128 d0 = (UInt128)a0 - b0;
-        r0 = (ulong)d0;
-        ulong br = (ulong)(d0 >> 127); // 1 when it wrapped
-        UInt128 d1 = (UInt128)a1 - b1 - br;
-        r1 = (ulong)d1;
-        br = (ulong)(d1 >> 127);
+        // Plain ulong borrows (UInt128 operators are separate calls, Tier-0 code in the first MSMs).
+        r0 = a0 - b0;
+        ulong br = a0 < b0 ? 1UL : 0UL;
+        ulong d1 = a1 - b1;
+        ulong br1 = a1 < b1 ? 1UL : 0UL;
+        r1 = d1 - br;
+        br = br1 | (d1 < br ? 1UL : 0UL);
         r2 = a2 - b2 - br;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ToSignedMagnitude(ulong r0, ulong r1, ulong r2, out UInt128 mag, out bool neg)
     {
         neg = (long)r2 < 0;
@@ -119,7 +122,10 @@ internal static class Glv
             r0++;
             if (r0 == 0) { r1++; if (r1 == 0) r2++; }
         }
-        if (r2 != 0) throw new InvalidOperationException("GLV split out of range (internal error)");
-        mag = (UInt128)r1 << 64 | r0;
+        if (r2 != 0) OutOfRange();
+        mag = new UInt128(r1, r0);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void OutOfRange() => throw new InvalidOperationException("GLV split out of range (internal error)");
 }
