@@ -94,7 +94,7 @@ public sealed class BitsTensor
         var b = new Fr[table.Length];
         for (int i = 0; i < b.Length; i++) if (table[i] != 0) b[i] = table[i] == 1 ? Fr.One : Fr.FromInt64(table[i]);
         var zero = Point0;
-        var output = ZkSumCheck.Prove(s.Transcript, zero, Fr.Zero, Fr.Zero, BooleanityTerms, [eq, b], s.Rng, requireTrueClaim: !cheating);
+        var output = ZkSumCheck.Prove(s.Transcript, zero, Fr.Zero, Fr.Zero, BooleanityTerms, [eq, b], s.Rng, requireTrueClaim: !cheating && !s.Cheating);
         output.Proof.Write(s.Writer);
         var point = output.Point;
         var bv = s.CommitValue($"{Name}/bool/b", point, output.FactorValues[1]);

@@ -75,7 +75,7 @@ public sealed class CommittedTensor
         if (Opening is null) throw new InvalidOperationException($"no opening for '{Name}'");
         foreach (var (row, claims) in Groups())
         {
-            var proof = HyraxEvaluationProof.ProveBatch(s.Transcript, Commitment, Opening, Values, Mle.EqTable(row), claims, s.Rng);
+            var proof = HyraxEvaluationProof.ProveBatch(s.Transcript, Commitment, Opening, Values, Mle.EqTable(row), claims, s.Rng, requireTrueClaims: !s.Cheating);
             proof.Write(s.Writer);
         }
     }

@@ -19,6 +19,7 @@ public sealed class InferencePlan
     private readonly Dictionary<string, int> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _source = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absorbed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dead = new(StringComparer.Ordinal);
 
     public InferencePlan(Circuit.Circuit circuit, int batch)
     {
@@ -30,35 +31,50 @@ public sealed class InferencePlan
         {
             _producer[l.Output] = l;
             foreach (var i in l.Inputs) _consumers[i] = _consumers.GetValueOrDefault(i) + 1;
-            if (Proving.WeightLayouts.IsAbsorbed(circuit, l)) _absorbed.Add(l.Name);
+            if (Proving.WeightLayouts.IsAbsorbed(circuit, l)) _absorbed.Add(l.Output);
+        }
+        // Dead layers (output read by no live layer and not a circuit output) cannot affect the
+        // outputs: they are skipped (no claim ever reaches them).
+        var live = new HashSet<string>(circuit.Outputs, StringComparer.Ordinal);
+        for (int i = circuit.Layers.Length - 1; i >= 0; i--)
+        {
+            var l = circuit.Layers[i];
+            if (live.Contains(l.Output)) foreach (var x in l.Inputs) live.Add(x);
+            else _dead.Add(l.Output);
         }
         foreach (var t in circuit.Tensors) _source[t.Name] = Proving.WeightLayouts.ReshapeSource(circuit, t.Name);
         foreach (var l in circuit.Layers)
-            if (l is LookupLayer lk)
+            if (l is LookupLayer lk && !_dead.Contains(lk.Output))
             {
                 var clip = _producer.GetValueOrDefault(lk.Input) as ClipLayer;
                 if (clip is not null && _consumers.GetValueOrDefault(clip.Output) != 1) clip = null;
-                Lookups[lk.Name] = new LookupPlan(circuit, lk, clip);
-                if (clip is not null) FusedClips.Add(clip.Name);
+                Lookups[lk.Output] = new LookupPlan(circuit, lk, clip);
+                if (clip is not null) FusedClips.Add(clip.Output);
             }
-        foreach (var l in circuit.Layers) CheckSupported(l);
-        foreach (var l in circuit.Layers) AddBits(l);
+        foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) CheckSupported(l);
+        foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) AddBits(l);
     }
 
     public Circuit.Circuit Circuit { get; }
     public int Batch { get; }
     public IReadOnlyDictionary<string, TensorLayout> WeightLayouts { get; }
-    /// <summary>Bits tensors by key (a Rescale's layer name, or "layer#part"), in layer order.</summary>
+    /// <summary>Bits tensors by key (<see cref="BitsKey"/>), in layer order.</summary>
     public Dictionary<string, BitsTensor> Bits { get; } = new(StringComparer.Ordinal);
     /// <summary>What each bits tensor decomposes, by the same keys as <see cref="Bits"/>.</summary>
     public Dictionary<string, BitsSpec> BitsSpecs { get; } = new(StringComparer.Ordinal);
-    /// <summary>Lookup arguments by layer name, in layer order.</summary>
+    /// <summary>Lookup arguments by the lookup layer's output tensor, in layer order.</summary>
     public Dictionary<string, LookupPlan> Lookups { get; } = new(StringComparer.Ordinal);
-    /// <summary>Clip layers fused into the Lookup that reads them (skipped in the layer pass).</summary>
+    /// <summary>Output tensors of the Clip layers fused into the Lookup that reads them (skipped in the layer pass).</summary>
     public HashSet<string> FusedClips { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Layers with no step of their own: absorbed reshapes (aliases) and fused clips.</summary>
-    public bool IsPassive(Layer l) => _absorbed.Contains(l.Name) || FusedClips.Contains(l.Name);
+    public bool IsPassive(Layer l) => _absorbed.Contains(l.Output) || FusedClips.Contains(l.Output) || _dead.Contains(l.Output);
+
+    /// <summary>Key of a layer's bits tensor: its output tensor's name (unique; layer names need not
+    /// be), with "#part" for layers that own several (e.g. "y#sign", "y#lo", "y#d3").</summary>
+    public static string BitsKey(Layer layer, string part = "") => part.Length == 0 ? layer.Output : $"{layer.Output}#{part}";
+
+    public BitsTensor BitsOf(Layer layer, string part = "") => Bits[BitsKey(layer, part)];
 
     public Layer? Producer(string tensor) => _producer.GetValueOrDefault(tensor);
 
@@ -75,51 +91,47 @@ public sealed class InferencePlan
     /// <summary>The sign bits of X for a ReLU-like layer: the bits of the Rescale that produced X
     /// when there is one (its Q is X), else the layer's own bits of X ("layer#sign").</summary>
     public (BitsTensor Bits, bool Own) SignBits(Layer layer, string x)
-        => Producer(x) is RescaleLayer r && r.Output == x ? (Bits[r.Name], false) : (Bits[$"{layer.Name}#sign"], true);
+        => Producer(x) is RescaleLayer r && r.Output == x ? (BitsOf(r), false) : (BitsOf(layer, "sign"), true);
 
     private void AddBits(Layer l)
     {
         var c = Circuit;
-        void Add(string key, BitsTensor b, string remedy, Func<ProverContext, long[]> values)
+        void Add(string part, int lowBits, int highBits, long offset, TensorLayout layout, string remedy, Func<ProverContext, long[]> values)
         {
+            string key = BitsKey(l, part);
+            var b = new BitsTensor($"bits:{key}", layout, lowBits, highBits, offset);
             Bits[key] = b;
             BitsSpecs[key] = new BitsSpec(b, l.Name, remedy, values);
         }
         void OwnSign(string x)
         {
             if (SignBitsNeeded(l, x))
-                Add($"{l.Name}#sign", new BitsTensor($"bits:{l.Name}#sign", Layout(x), 0, c.Tensor(x).Bits, 0),
-                    $"widen the range (Bits) of '{x}'", ctx => ctx.LongTable(x));
+                Add("sign", 0, c.Tensor(x).Bits, 0, Layout(x), $"widen the range (Bits) of '{x}'", ctx => ctx.LongTable(x));
         }
         switch (l)
         {
             case RescaleLayer r:
-                Add(r.Name, new BitsTensor($"bits:{r.Name}", Layout(r.Input), r.Shift, c.Tensor(r.Output).Bits, 1L << (r.Shift - 1)),
-                    $"widen the range (Bits) of '{r.Output}' or lower the scale of '{r.Input}'", ctx => ctx.LongTable(r.Input));
+                Add("", r.Shift, c.Tensor(r.Output).Bits, 1L << (r.Shift - 1), Layout(r.Input), $"widen the range (Bits) of '{r.Output}' or lower the scale of '{r.Input}'", ctx => ctx.LongTable(r.Input));
                 break;
             case ReluLayer r:
                 OwnSign(r.Input);
                 break;
             case LeakyReluLayer lr:
                 OwnSign(lr.Input);
-                Add($"{lr.Name}#z", new BitsTensor($"bits:{lr.Name}#z", Layout(lr.Output), lr.AlphaShift, c.Tensor(lr.Output).Bits, 1L << (lr.AlphaShift - 1)),
-                    $"widen the range (Bits) of '{lr.Output}'", ctx => Steps.LeakyReluStep.Scaled(ctx, lr));
+                Add("z", lr.AlphaShift, c.Tensor(lr.Output).Bits, 1L << (lr.AlphaShift - 1), Layout(lr.Output), $"widen the range (Bits) of '{lr.Output}'", ctx => Steps.LeakyReluStep.Scaled(ctx, lr));
                 break;
-            case ClipLayer cl when !FusedClips.Contains(cl.Name):
+            case ClipLayer cl when !FusedClips.Contains(cl.Output):
                 foreach (var (part, _) in Steps.ClipStep.Parts(c, cl))
-                    Add($"{cl.Name}#{part}", new BitsTensor($"bits:{cl.Name}#{part}", Layout(cl.Input), 0, c.Tensor(cl.Input).Bits + 1, 0),
-                        $"widen the range (Bits) of '{cl.Input}'", ctx => Steps.ClipStep.Difference(ctx, cl, part));
+                    Add(part, 0, c.Tensor(cl.Input).Bits + 1, 0, Layout(cl.Input), $"widen the range (Bits) of '{cl.Input}'", ctx => Steps.ClipStep.Difference(ctx, cl, part));
                 break;
             case AvgPool2dLayer ap:
-                Add($"{ap.Name}#z", new BitsTensor($"bits:{ap.Name}#z", Layout(ap.Output), ap.Shift, c.Tensor(ap.Output).Bits, 1L << (ap.Shift - 1)),
-                    $"widen the range (Bits) of '{ap.Output}'", ctx => Steps.AvgPoolStep.Scaled(ctx, ap));
+                Add("z", ap.Shift, c.Tensor(ap.Output).Bits, 1L << (ap.Shift - 1), Layout(ap.Output), $"widen the range (Bits) of '{ap.Output}'", ctx => Steps.AvgPoolStep.Scaled(ctx, ap));
                 break;
             case MaxPool2dLayer mp:
                 for (int k = 1; k < mp.Kernel[0] * mp.Kernel[1]; k++)
                 {
                     int slot = k;
-                    Add(Steps.MaxPoolStep.BitsKey(mp, k), new BitsTensor($"bits:{Steps.MaxPoolStep.BitsKey(mp, k)}", Layout(mp.Output), 0, c.Tensor(mp.Input).Bits + 1, 0),
-                        $"widen the range (Bits) of '{mp.Input}'", ctx => Steps.MaxPoolStep.Difference(ctx, mp, slot));
+                    Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(mp.Input).Bits + 1, 0, Layout(mp.Output), $"widen the range (Bits) of '{mp.Input}'", ctx => Steps.MaxPoolStep.Difference(ctx, mp, slot));
                 }
                 break;
         }
@@ -129,12 +141,14 @@ public sealed class InferencePlan
 
     private void CheckSupported(Layer l)
     {
+        if (l.Inputs.Append(l.Output).FirstOrDefault(t => Circuit.Tensor(t).Size == 0) is { } empty)
+            throw new ProvingException($"layer '{l.Name}' ({l.Op}): tensor '{empty}' has no elements; the prover needs non-empty tensors");
         string? why = l switch
         {
             DenseLayer d => DenseSupported(d),
             RescaleLayer or ReluLayer or LeakyReluLayer or LookupLayer or Conv2dLayer or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer => null,
-            FlattenLayer or ReshapeLayer or TransposeLayer => NotWeight(l.Inputs[0]),
-            ConcatLayer cc => cc.InputList.Select(NotWeight).FirstOrDefault(w => w is not null),
+            FlattenLayer or ReshapeLayer or TransposeLayer or ConcatLayer => null,
+            MatMulLayer mm => Steps.MatMulStep.Supported(this, mm),
             ClipLayer => null,
             AddLayer or SubLayer or MulLayer => Broadcasts(l),
             ChannelAffineLayer ca => Broadcasts(l),
@@ -150,9 +164,6 @@ public sealed class InferencePlan
         int k = Circuit.Tensor(d.Weight).Shape[1];
         return ShapeUtil.Size(x) == k || (x.Length > 0 && x[^1] == k) ? null : "a Dense whose input is not [..., K]";
     }
-
-    private string? NotWeight(string tensor)
-        => Circuit.Tensor(tensor).Kind == TensorKind.Weight ? $"a reshape, transpose or concatenation of the constant '{tensor}' (fold it into the weights)" : null;
 
     private string? Broadcasts(Layer l)
     {

@@ -22,14 +22,17 @@ public static class InferenceProver
         long[] input, int batch, bool privateInput = false, Random? rng = null, Action<string>? progress = null)
     {
         key.CheckBelongsTo(commitment, weights, circuit.Digest is null ? circuit.WithDigest() : circuit);
-        return Prove(circuit, weights, commitment, key, input, batch, privateInput, rng, progress, tamperBits: null);
+        return Prove(circuit, weights, commitment, key, input, batch, privateInput, rng, progress, tamperBits: null, tamperWitness: null);
     }
 
-    /// <summary>The prover without the key/weights/commitment consistency check and with a hook that
-    /// lets soundness tests play a cheating prover (other weights than committed; any bits table
-    /// rewritten after it is computed and before it is committed). Never used by the product.</summary>
+    /// <summary>The prover without the key/weights/commitment consistency check and with hooks that
+    /// let soundness tests play a cheating prover (other weights than committed; any bits table
+    /// rewritten after it is computed and before it is committed; any witness tensor rewritten after
+    /// evaluation). With a hook the prover also skips its self-checks, so false claims reach the
+    /// verifier. Never used by the product.</summary>
     internal static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
-        long[] input, int batch, bool privateInput, Random? rng, Action<string>? progress, Action<string, long[]>? tamperBits)
+        long[] input, int batch, bool privateInput, Random? rng, Action<string>? progress, Action<string, long[]>? tamperBits,
+        Action<Witness>? tamperWitness = null)
     {
         if (circuit.Digest is null) circuit = circuit.WithDigest();
         if (commitment.CircuitDigest != circuit.Digest || key.CircuitDigest != circuit.Digest)
@@ -37,6 +40,7 @@ public static class InferenceProver
         var plan = new InferencePlan(circuit, batch);
         progress?.Invoke("evaluating the circuit");
         var witness = ReferenceEvaluator.Evaluate(circuit, weights, input, batch);
+        tamperWitness?.Invoke(witness);
         var statement = new InferenceProof
         {
             CircuitDigest = circuit.Digest!, CommitmentDigest = commitment.Digest, Batch = batch, PrivateInput = privateInput,
@@ -45,7 +49,7 @@ public static class InferenceProver
         };
         var transcript = new ZkmlProver.Transcript.Transcript(TranscriptName);
         statement.BindStatement(transcript);
-        var s = new ProverSession(transcript, rng);
+        var s = new ProverSession(transcript, rng) { Cheating = tamperBits is not null || tamperWitness is not null };
         var ctx = new ProverContext(plan, privateInput, s, witness, weights);
 
         foreach (var (name, layout) in plan.WeightLayouts)
@@ -102,7 +106,7 @@ public static class InferenceProver
                 case Conv2dLayer cv: ConvStep.Prove(ctx, cv, claim); break;
                 case MaxPool2dLayer mp: MaxPoolStep.Prove(ctx, mp, claim); break;
                 case AvgPool2dLayer ap: AvgPoolStep.Prove(ctx, ap, claim); break;
-                case LookupLayer lk: LookupStep.Prove(ctx, plan.Lookups[lk.Name], claim); break;
+                case LookupLayer lk: LookupStep.Prove(ctx, plan.Lookups[lk.Output], claim); break;
                 case DenseLayer d: DenseStep.Prove(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Prove(ctx, r, claim); break;
                 case ReluLayer r: ReluStep.Prove(ctx, r, claim); break;
@@ -111,6 +115,7 @@ public static class InferenceProver
                 case AddLayer a: AddStep.Prove(ctx, a, a.A, a.B, subtract: false, claim); break;
                 case SubLayer sb: AddStep.Prove(ctx, sb, sb.A, sb.B, subtract: true, claim); break;
                 case MulLayer m: MulStep.Prove(ctx, m, claim); break;
+                case MatMulLayer mm: MatMulStep.Prove(ctx, mm, claim); break;
                 case MulConstLayer mc: MulConstStep.Prove(ctx, mc, claim); break;
                 case ChannelAffineLayer ca: ChannelAffineStep.Prove(ctx, ca, claim); break;
                 case TransposeLayer or FlattenLayer or ReshapeLayer: ViewSteps.ProveMove(ctx, layer, claim); break;
@@ -122,7 +127,7 @@ public static class InferenceProver
         if (ctx.PendingCount != 0) throw new InvalidOperationException("internal error: claims left after the last layer");
 
         progress?.Invoke("range checks");
-        foreach (var bits in plan.Bits.Values) bits.ProveBooleanity(s, bitsTables[bits], cheating: tamperBits is not null);
+        foreach (var bits in plan.Bits.Values) bits.ProveBooleanity(s, bitsTables[bits]);
 
         progress?.Invoke("opening commitments");
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].ProveOpenings(s);

@@ -94,7 +94,7 @@ public static class InferenceVerifier
                 case Conv2dLayer cv: ConvStep.Verify(ctx, cv, claim); break;
                 case MaxPool2dLayer mp: MaxPoolStep.Verify(ctx, mp, claim); break;
                 case AvgPool2dLayer ap: AvgPoolStep.Verify(ctx, ap, claim); break;
-                case LookupLayer lk: LookupStep.Verify(ctx, plan.Lookups[lk.Name], claim); break;
+                case LookupLayer lk: LookupStep.Verify(ctx, plan.Lookups[lk.Output], claim); break;
                 case DenseLayer d: DenseStep.Verify(ctx, d, claim); break;
                 case RescaleLayer r: RescaleStep.Verify(ctx, r, claim); break;
                 case ReluLayer r: ReluStep.Verify(ctx, r, claim); break;
@@ -103,6 +103,7 @@ public static class InferenceVerifier
                 case AddLayer a: AddStep.Verify(ctx, a, a.A, a.B, subtract: false, claim); break;
                 case SubLayer sb: AddStep.Verify(ctx, sb, sb.A, sb.B, subtract: true, claim); break;
                 case MulLayer m: MulStep.Verify(ctx, m, claim); break;
+                case MatMulLayer mm: MatMulStep.Verify(ctx, mm, claim); break;
                 case MulConstLayer mc: MulConstStep.Verify(ctx, mc, claim); break;
                 case ChannelAffineLayer ca: ChannelAffineStep.Verify(ctx, ca, claim); break;
                 case TransposeLayer or FlattenLayer or ReshapeLayer: ViewSteps.VerifyMove(ctx, layer, claim); break;

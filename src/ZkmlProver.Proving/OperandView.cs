@@ -33,8 +33,12 @@ public sealed class OperandView
 
     /// <summary>ONNX (right-aligned) broadcasting of <paramref name="tensor"/> into the layout of <paramref name="output"/>.</summary>
     public static OperandView Broadcast(InferencePlan plan, string tensor, string output)
+        => Broadcast(plan, tensor, plan.Layout(output), output);
+
+    /// <summary>ONNX broadcasting of <paramref name="tensor"/> into an explicit layout [B, dims]
+    /// (e.g. the virtual [B, L…, I, K] operand space of a batched MatMul).</summary>
+    public static OperandView Broadcast(InferencePlan plan, string tensor, TensorLayout outLayout, string output)
     {
-        var outLayout = plan.Layout(output);
         var info = plan.Circuit.Tensor(tensor);
         bool isWeight = info.Kind == TensorKind.Weight;
         var layout = isWeight ? plan.WeightLayouts[tensor] : plan.Layout(tensor);

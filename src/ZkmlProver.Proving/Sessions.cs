@@ -27,6 +27,10 @@ public sealed class ProverSession(FsTranscript transcript, Random? rng)
     public ProofWriter Writer { get; } = new();
     public PedersenKey Key { get; } = PedersenKey.Get(1);
 
+    /// <summary>Soundness tests only: a cheating prover skips its own checks that every claim holds,
+    /// so that a false statement reaches the verifier (which must reject it).</summary>
+    public bool Cheating { get; init; }
+
     public Fr NextBlind() => Rng is null ? Fr.RandomSecure() : Fr.Random(Rng);
 
     /// <summary>Commits a value with a fresh blind, sends and absorbs the commitment.</summary>

@@ -86,7 +86,29 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
             };
             var bad = InferenceVerifier.Verify(circuit, commitment, forged.ToBytes());
             if (bad.Accepted) return new(test, op, stage, "a changed output value was accepted");
-            return new(test, op, "ok", $"{bytes.Length} bytes");
+
+            // A cheating prover that changes one value of an intermediate tensor (and skips its own
+            // checks) must be rejected: every layer's relation is enforced, not just the outputs.
+            stage = "cheating";
+            int cheats = 0;
+            var plan = new InferencePlan(circuit, 2);
+            foreach (var t in circuit.Tensors.Where(t => t.Kind == TensorKind.Activation && !circuit.Outputs.Contains(t.Name)))
+            {
+                // Skip tensors the proof never materialises (a Clip fused into a lookup table, an
+                // absorbed reshape): changing them changes nothing that is proven.
+                if (!circuit.Layers.Any(l => l.Inputs.Contains(t.Name)) || plan.IsPassive(plan.Producer(t.Name)!)) continue;
+                InferenceProof cheat;
+                try
+                {
+                    cheat = InferenceProver.Prove(circuit, q.Weights, commitment, key, input, 2, false, new Random(5), null, tamperBits: null,
+                        tamperWitness: w => w[t.Name][0] += 1);
+                }
+                catch (Exception e) when (e is ProvingException or InvalidOperationException or ArgumentException) { cheats++; continue; }
+                var verdict = InferenceVerifier.Verify(circuit, commitment, cheat.ToBytes());
+                if (verdict.Accepted) return new(test, op, stage, $"a proof with '{t.Name}'[0] changed by 1 was accepted");
+                cheats++;
+            }
+            return new(test, op, "ok", $"{bytes.Length} bytes; {cheats} cheating witnesses rejected");
         }
         catch (Exception e)
         {

@@ -135,7 +135,7 @@ public class CheatingProverTests
         bool tampered = false;
         var proof = InferenceProver.Prove(c, w, com, key, input, 2, false, new Random(3), null, (name, table) =>
         {
-            if (tampered || name != "rs1") return;
+            if (tampered || name != "q1") return;
             var plan = new InferencePlan(c.WithDigest(), 2);
             int width = 1 << plan.Bits[name].BitVars;
             for (int e = 0; e < table.Length / width && !tampered; e++)

@@ -157,8 +157,10 @@ public sealed class HyraxEvaluationProof
     /// proofs; the messages never print secret values).</summary>
     /// <param name="rowWeights">L, length Rows.</param>
     /// <param name="claims">At least one claim; each R′_k of length Cols.</param>
+    /// <param name="requireTrueClaims">true (always, in the product); false only for soundness tests
+    /// that play a cheating prover (the proof is then rejected by the verifier).</param>
     public static HyraxEvaluationProof ProveBatch(FsTranscript transcript, HyraxCommitment commitment, HyraxOpening opening, HyraxValues values,
-        ReadOnlySpan<Fr> rowWeights, IReadOnlyList<HyraxProverClaim> claims, Random? rng = null)
+        ReadOnlySpan<Fr> rowWeights, IReadOnlyList<HyraxProverClaim> claims, Random? rng = null, bool requireTrueClaims = true)
     {
         var shape = commitment.Shape;
         if (opening.Shape != shape) throw new ArgumentException($"opening is for {opening.Shape.NumVars} variables, commitment for {shape.NumVars}");
@@ -175,7 +177,7 @@ public sealed class HyraxEvaluationProof
         for (int k = 0; k < claims.Count; k++)
         {
             var c = claims[k];
-            if (FieldVectors.InnerProduct(u, c.Claim.ColumnWeights) != c.Value)
+            if (requireTrueClaims && FieldVectors.InnerProduct(u, c.Claim.ColumnWeights) != c.Value)
                 throw new InvalidOperationException($"hyrax-eval: claim {k} does not hold for the committed vector (its value differs from ⟨v, L ⊗ R′⟩; values are not printed: they are secret)");
             if (!c.Claim.IsPublic && commitment.Key.Commit(c.Value, c.Blind) != c.Claim.ValueCommitment)
                 throw new InvalidOperationException($"hyrax-eval: claim {k}: the value commitment is not value·G + blind·H");

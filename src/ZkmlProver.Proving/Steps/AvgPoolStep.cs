@@ -54,7 +54,7 @@ public static class AvgPoolStep
     public static void Prove(ProverContext ctx, AvgPool2dLayer layer, EvalClaim y)
     {
         var s = ctx.Session;
-        var bits = ctx.Plan.Bits[$"{layer.Name}#z"];
+        var bits = ctx.Plan.BitsOf(layer, "z");
         var xp = bits.XPoint(y.Point);
         bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
         Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);
@@ -67,7 +67,7 @@ public static class AvgPoolStep
     public static void Verify(VerifierContext ctx, AvgPool2dLayer layer, EvalClaim y)
     {
         var v = ctx.Session;
-        var bits = ctx.Plan.Bits[$"{layer.Name}#z"];
+        var bits = ctx.Plan.BitsOf(layer, "z");
         var xp = bits.XPoint(y.Point);
         bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
         Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);

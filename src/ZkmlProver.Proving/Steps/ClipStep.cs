@@ -89,7 +89,7 @@ public static class ClipStep
     /// <summary>Ties the claim on d to its bits and turns it into a claim on X.</summary>
     private static void Record(ContextBase ctx, ClipLayer layer, (string Part, long Bound) part, EvalClaim cd, EvalClaim cs)
     {
-        var bits = ctx.Plan.Bits[$"{layer.Name}#{part.Part}"];
+        var bits = ctx.Plan.BitsOf(layer, part.Part);
         var xp = bits.XPoint(cd.Point);
         bits.Committed!.AddWeightedClaim(xp, bits.SignWeights(), cs);
         bits.Committed.AddWeightedClaim(xp, bits.QWeights(), cd);

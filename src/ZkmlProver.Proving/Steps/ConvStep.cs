@@ -61,7 +61,7 @@ public static class ConvStep
                 if (xv.IsZero) continue;
                 pf[o & (qs - 1)] += eqB[b] * eqP[o >> g.QVars] * xv;
             }
-        var output = ZkSumCheck.Prove(s.Transcript, e0.Commitment, e0.Value, e0.Blind, Terms, [pf, wf], s.Rng);
+        var output = ZkSumCheck.Prove(s.Transcript, e0.Commitment, e0.Value, e0.Blind, Terms, [pf, wf], s.Rng, requireTrueClaim: !s.Cheating);
         output.Proof.Write(s.Writer);
         var rq = output.Point;
         var cw = s.CommitValue("conv/w", [.. ro, .. rq], output.FactorValues[1]);

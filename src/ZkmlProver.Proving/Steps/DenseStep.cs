@@ -35,7 +35,7 @@ public static class DenseStep
         var xf = FoldRows(xTable, Mle.EqTable(rb), 1 << kv);
         var wTable = ctx.Plan.WeightLayouts[layer.Weight].ToTable(ctx.WeightValues[layer.Weight]);
         var wf = FoldRows(wTable, Mle.EqTable(rm), 1 << kv);
-        var output = ZkSumCheck.Prove(s.Transcript, e0.Commitment, e0.Value, e0.Blind, Terms, [xf, wf], s.Rng);
+        var output = ZkSumCheck.Prove(s.Transcript, e0.Commitment, e0.Value, e0.Blind, Terms, [xf, wf], s.Rng, requireTrueClaim: !s.Cheating);
         output.Proof.Write(s.Writer);
         var rk = output.Point;
         Fr x = output.FactorValues[0], w = output.FactorValues[1];

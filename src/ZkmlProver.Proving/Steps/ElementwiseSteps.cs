@@ -54,7 +54,7 @@ public static class ProductStep
         var s = ctx.Session;
         var ta = Operands.ToField(va.BroadcastTable(Operands.Values(ctx, va)));
         var tb = Operands.ToField(vb.BroadcastTable(Operands.Values(ctx, vb)));
-        var output = ZkSumCheck.Prove(s.Transcript, y.Commitment, y.Value, y.Blind, Terms, [Mle.EqTable(y.Point), ta, tb], s.Rng);
+        var output = ZkSumCheck.Prove(s.Transcript, y.Commitment, y.Value, y.Blind, Terms, [Mle.EqTable(y.Point), ta, tb], s.Rng, requireTrueClaim: !s.Cheating);
         output.Proof.Write(s.Writer);
         var r2 = output.Point;
         var (pa, fa) = va.Project(r2);

@@ -49,7 +49,7 @@ public static class GatherStep
                 FieldVectors.ScaledAdd(a.AsSpan(b * xs, xs), eqB[b], ai);
             value += gamma[i] * claim.Value; blind += gamma[i] * claim.Blind; c += gamma[i] * claim.Commitment;
         }
-        var output = ZkSumCheck.Prove(s.Transcript, c, value, blind, Terms, [a, ctx.Table(x)], s.Rng);
+        var output = ZkSumCheck.Prove(s.Transcript, c, value, blind, Terms, [a, ctx.Table(x)], s.Rng, requireTrueClaim: !s.Cheating);
         output.Proof.Write(s.Writer);
         Fr av = output.FactorValues[0], xv = output.FactorValues[1];
         if (ctx.IsPublicInput(x))
@@ -96,5 +96,38 @@ public static class GatherStep
         var cx = v.ReceiveValue("gather/x", rStar);
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * cx.Commitment, v.Read<EqualityProof>("gather final", EqualityProof.TryRead), v.Acc), $"gather '{x}' final check");
         return cx;
+    }
+
+    /// <summary>
+    /// A claim on a view M·W_b of a weight W broadcast over the batch (a constant operand of a
+    /// Transpose, Reshape or Concat): (M·W_b)~(r_b, r_o) = Ĩ_B(r_b)·Σ_x M̃(r_o, x)·W̃(x), one ZK
+    /// sum-check of degree 2 over the weight's variables, then a claim W̃(r*) on the model commitment.
+    /// </summary>
+    public static void ProveWeight(ProverContext ctx, string weight, GatherMap map, EvalClaim claim)
+    {
+        var s = ctx.Session;
+        var layout = ctx.Plan.WeightLayouts[weight];
+        int bv = claim.Point.Length - map.Out.NumVars;
+        var a = new Fr[layout.PaddedSize];
+        map.AccumulateIn(Mle.EqTable(claim.Point[bv..]), TensorLayout.PrefixIndicator(ctx.Plan.Batch, claim.Point[..bv]), a);
+        var output = ZkSumCheck.Prove(s.Transcript, claim.Commitment, claim.Value, claim.Blind, Terms, [a, layout.ToTable(ctx.WeightValues[weight])], s.Rng, requireTrueClaim: !s.Cheating);
+        output.Proof.Write(s.Writer);
+        Fr av = output.FactorValues[0];
+        var cw = s.CommitValue("view/w", output.Point, output.FactorValues[1]);
+        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, av * cw.Commitment, output.Blind, av * cw.Blind, s.Rng).Write(s.Writer);
+        ctx.Weight(weight).AddPointClaim(cw);
+    }
+
+    public static void VerifyWeight(VerifierContext ctx, string weight, GatherMap map, EvalClaim claim)
+    {
+        var v = ctx.Session;
+        var layout = ctx.Plan.WeightLayouts[weight];
+        int bv = claim.Point.Length - map.Out.NumVars, n = layout.NumVars;
+        var proof = v.Read<ZkSumCheckProof>($"view of '{weight}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 2, out p));
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, claim.Commitment, n, 2, proof, out var sub, v.Acc), $"view of '{weight}' sum-check");
+        Fr av = TensorLayout.PrefixIndicator(ctx.Plan.Batch, claim.Point[..bv]) * map.Evaluate(claim.Point[bv..], sub!.Point);
+        var cw = v.ReceiveValue("view/w", sub.Point);
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * cw.Commitment, v.Read<EqualityProof>("view final", EqualityProof.TryRead), v.Acc), $"view of '{weight}' final check");
+        ctx.Weight(weight).AddPointClaim(cw);
     }
 }

@@ -33,7 +33,7 @@ public static class LeakyReluStep
     public static void Prove(ProverContext ctx, LeakyReluLayer layer, EvalClaim y)
     {
         var s = ctx.Session;
-        var bits = ctx.Plan.Bits[$"{layer.Name}#z"];
+        var bits = ctx.Plan.BitsOf(layer, "z");
         var xp = bits.XPoint(y.Point);
         bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
         Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);
@@ -56,7 +56,7 @@ public static class LeakyReluStep
     public static void Verify(VerifierContext ctx, LeakyReluLayer layer, EvalClaim y)
     {
         var v = ctx.Session;
-        var bits = ctx.Plan.Bits[$"{layer.Name}#z"];
+        var bits = ctx.Plan.BitsOf(layer, "z");
         var xp = bits.XPoint(y.Point);
         bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
         Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);

@@ -58,7 +58,7 @@ public static class LookupStep
         // (2) input-side zero-check.
         var tau = s.Challenges($"{lk.Layer.Name}/tau", n);
         var validF = valid.Select(v => v ? Fr.One : Fr.Zero).ToArray();
-        var o1 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, InputTerms(alpha, beta), [Mle.EqTable(tau), (Fr[])h.Clone(), xTable, (Fr[])yTable.Clone(), validF], s.Rng);
+        var o1 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, InputTerms(alpha, beta), [Mle.EqTable(tau), (Fr[])h.Clone(), xTable, (Fr[])yTable.Clone(), validF], s.Rng, requireTrueClaim: !s.Cheating);
         o1.Proof.Write(s.Writer);
         var r1 = o1.Point;
         var chp = s.CommitValue("lookup/h", r1, o1.FactorValues[1]);
@@ -88,7 +88,7 @@ public static class LookupStep
         // (3) table-side zero-check.
         var tau2 = s.Challenges($"{lk.Layer.Name}/tau-table", lk.TVars);
         var mF = mLong.Select(Fr.FromInt64).ToArray();
-        var o2 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, TableTerms(alpha), [Mle.EqTable(tau2), (Fr[])g.Clone(), (Fr[])t.Clone(), mF], s.Rng);
+        var o2 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, TableTerms(alpha), [Mle.EqTable(tau2), (Fr[])g.Clone(), (Fr[])t.Clone(), mF], s.Rng, requireTrueClaim: !s.Cheating);
         o2.Proof.Write(s.Writer);
         var r2 = o2.Point;
         var cgp = s.CommitValue("lookup/g", r2, o2.FactorValues[1]);

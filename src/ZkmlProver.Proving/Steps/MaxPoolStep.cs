@@ -27,7 +27,7 @@ public static class MaxPoolStep
         return [.. maps];
     }
 
-    public static string BitsKey(MaxPool2dLayer layer, int k) => $"{layer.Name}#d{k}";
+    public static string BitsPart(int k) => $"d{k}";
 
     /// <summary>Prover: the padded tables of m_{k−1} (k = 1..K−1 gives d_k = m_{k−1} − X_k) and the slots.</summary>
     public static (long[][] M, long[][] X) Chain(ProverContext ctx, MaxPool2dLayer layer)
@@ -64,7 +64,7 @@ public static class MaxPoolStep
         var claim = y;
         for (int k = slots.Length - 1; k >= 1; k--)
         {
-            var bits = ctx.Plan.Bits[BitsKey(layer, k)];
+            var bits = ctx.Plan.BitsOf(layer, BitsPart(k));
             var r = claim.Point;
             var d = new long[ms[k].Length];
             for (int i = 0; i < d.Length; i++) d[i] = ms[k - 1][i] - xs[k][i];
@@ -95,7 +95,7 @@ public static class MaxPoolStep
         var claim = y;
         for (int k = slots.Length - 1; k >= 1; k--)
         {
-            var bits = ctx.Plan.Bits[BitsKey(layer, k)];
+            var bits = ctx.Plan.BitsOf(layer, BitsPart(k));
             var r = claim.Point;
             var crel = v.ReceiveValue("maxpool/relu", r);
             var cx = v.ReceiveValue("maxpool/x", r);

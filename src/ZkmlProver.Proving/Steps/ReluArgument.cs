@@ -20,7 +20,7 @@ public static class ReluArgument
     {
         var sign = new Fr[q.Length];
         for (int i = 0; i < sign.Length; i++) if (qLong[i] < 0) sign[i] = Fr.One;
-        var output = ZkSumCheck.Prove(s.Transcript, a.Commitment, a.Value, a.Blind, Terms, [Mle.EqTable(a.Point), q, sign], s.Rng);
+        var output = ZkSumCheck.Prove(s.Transcript, a.Commitment, a.Value, a.Blind, Terms, [Mle.EqTable(a.Point), q, sign], s.Rng, requireTrueClaim: !s.Cheating);
         output.Proof.Write(s.Writer);
         var r2 = output.Point;
         var cq = s.CommitValue("relu/q", r2, output.FactorValues[1]);

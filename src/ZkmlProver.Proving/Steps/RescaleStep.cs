@@ -14,7 +14,7 @@ public static class RescaleStep
 {
     public static void Prove(ProverContext ctx, RescaleLayer layer, EvalClaim q)
     {
-        var bits = ctx.Plan.Bits[layer.Name];
+        var bits = ctx.Plan.BitsOf(layer);
         var xp = bits.XPoint(q.Point);
         bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), q);
         Fr valid = bits.Layout.ValidIndicator(q.Point);
@@ -27,7 +27,7 @@ public static class RescaleStep
 
     public static void Verify(VerifierContext ctx, RescaleLayer layer, EvalClaim q)
     {
-        var bits = ctx.Plan.Bits[layer.Name];
+        var bits = ctx.Plan.BitsOf(layer);
         var xp = bits.XPoint(q.Point);
         bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), q);
         Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(q.Point);

@@ -71,9 +71,18 @@ public static class ViewSteps
 
     private static TensorLayout PerSample(TensorLayout l) => new(l.Dims.Length > 1 ? l.Dims[1..] : [1]);
 
-    public static void ProveMove(ProverContext ctx, Layer layer, EvalClaim y) => ctx.ClaimView(layer.Inputs[0], Map(ctx.Plan, layer), y);
+    public static void ProveMove(ProverContext ctx, Layer layer, EvalClaim y) => Claim(ctx, layer.Inputs[0], Map(ctx.Plan, layer), y);
 
-    public static void VerifyMove(VerifierContext ctx, Layer layer, EvalClaim y) => ctx.ClaimView(layer.Inputs[0], Map(ctx.Plan, layer), y);
+    public static void VerifyMove(VerifierContext ctx, Layer layer, EvalClaim y) => Claim(ctx, layer.Inputs[0], Map(ctx.Plan, layer), y);
+
+    /// <summary>A view of an activation is reduced with the tensor's other claims later; a view of a
+    /// weight (a constant operand) at once (<see cref="GatherStep.ProveWeight"/>).</summary>
+    private static void Claim(ContextBase ctx, string x, GatherMap map, EvalClaim claim)
+    {
+        if (ctx.Plan.Circuit.Tensor(x).Kind != TensorKind.Weight) ctx.ClaimView(x, map, claim);
+        else if (ctx is ProverContext p) GatherStep.ProveWeight(p, x, map, claim);
+        else GatherStep.VerifyWeight((VerifierContext)ctx, x, map, claim);
+    }
 
     public static void ProveConcat(ProverContext ctx, ConcatLayer layer, EvalClaim y)
     {
@@ -91,7 +100,7 @@ public static class ViewSteps
                 rest = new EvalClaim(y.Point, rest.Commitment - share.Commitment, rest.Value - share.Value, rest.Blind - share.Blind);
             }
             else share = rest;
-            ctx.ClaimView(layer.InputList[i], maps[i], share);
+            Claim(ctx, layer.InputList[i], maps[i], share);
         }
     }
 
@@ -108,7 +117,7 @@ public static class ViewSteps
                 rest -= share.Commitment;
             }
             else share = new EvalClaim(y.Point, rest);
-            ctx.ClaimView(layer.InputList[i], maps[i], share);
+            Claim(ctx, layer.InputList[i], maps[i], share);
         }
     }
 }

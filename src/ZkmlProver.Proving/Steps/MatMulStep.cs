@@ -1,0 +1,115 @@
+using ZkmlProver.Circuit;
+using ZkmlProver.Commitments.Sigma;
+using ZkmlProver.Field;
+using ZkmlProver.Polynomials;
+using ZkmlProver.Protocols.SumCheck;
+
+namespace ZkmlProver.Proving.Steps;
+
+/// <summary>
+/// Y[b, l, i, j] = Σ_k A[b, l, i, k]·B[b, l, k, j] for two operands of any kind (activations,
+/// input, weights; leading dimensions broadcast as in ONNX). Rows shared by both operands (batch b
+/// and leading dims l) must be summed jointly, so the claim Ỹ(r_bl, r_i, r_j) is a ZK sum-check over
+/// (bl, k) of eq(r_bl, bl)·A′(bl, k)·B′(bl, k) (degree 3) with A′ = Ã_bcast(·, r_i, ·) and
+/// B′ = B̃_bcast(·, ·, r_j); at (r_bl′, r_k′) the operands' claims come from their broadcast views
+/// (<see cref="OperandView"/>) as in <see cref="ProductStep"/>. Prover work O(|A| + |B| + |Y|).
+/// (A MatMul by a constant matrix is a Dense layer: cheaper, O(B·K + M·K).)
+/// </summary>
+public static class MatMulStep
+{
+    private static readonly SumCheckTerms Terms = SumCheckTerms.Product(3);
+
+    public sealed record Geometry(OperandView A, OperandView B, int RowVars, int IVars, int JVars, int KVars);
+
+    public static string? Supported(InferencePlan plan, MatMulLayer layer)
+    {
+        int ra = plan.Circuit.Tensor(layer.A).Shape.Length, rb = plan.Circuit.Tensor(layer.B).Shape.Length;
+        if (ra < 2 || rb < 2 || plan.Circuit.Tensor(layer.Output).Shape.Length < 2) return "a MatMul with a 1-D operand";
+        try { Shapes(plan, layer); return null; }
+        catch (ProvingException e) { return $"this MatMul ({e.Message})"; }
+    }
+
+    public static Geometry Shapes(InferencePlan plan, MatMulLayer layer)
+    {
+        var y = plan.Layout(layer.Output);
+        int k = plan.Circuit.Tensor(layer.A).Shape[^1];
+        var lead = y.Dims[..^2];
+        var va = new TensorLayout([.. lead, y.Dims[^2], k]);
+        var vb = new TensorLayout([.. lead, k, y.Dims[^1]]);
+        var a = OperandView.Broadcast(plan, layer.A, va, layer.Output);
+        var b = OperandView.Broadcast(plan, layer.B, vb, layer.Output);
+        return new Geometry(a, b, y.Vars[..^2].Sum(), y.Vars[^2], y.Vars[^1], va.Vars[^1]);
+    }
+
+    public static void Prove(ProverContext ctx, MatMulLayer layer, EvalClaim y)
+    {
+        var s = ctx.Session;
+        var g = Shapes(ctx.Plan, layer);
+        var (rbl, ri, rj) = Split(y.Point, g);
+        var ta = g.A.BroadcastTable(Operands.Values(ctx, g.A));
+        var tb = g.B.BroadcastTable(Operands.Values(ctx, g.B));
+        int rows = 1 << g.RowVars, ks = 1 << g.KVars, isz = 1 << g.IVars, jsz = 1 << g.JVars;
+        var eqI = Mle.EqTable(ri);
+        var eqJ = Mle.EqTable(rj);
+        var a2 = new Fr[rows * ks];
+        var b2 = new Fr[rows * ks];
+        for (int bl = 0; bl < rows; bl++)
+        {
+            for (int i = 0; i < isz; i++)
+                for (int k = 0; k < ks; k++)
+                {
+                    long v = ta[((long)bl * isz + i) * ks + k];
+                    if (v != 0) a2[bl * ks + k] += eqI[i] * Fr.FromInt64(v);
+                }
+            for (int k = 0; k < ks; k++)
+                for (int j = 0; j < jsz; j++)
+                {
+                    long v = tb[((long)bl * ks + k) * jsz + j];
+                    if (v != 0) b2[bl * ks + k] += eqJ[j] * Fr.FromInt64(v);
+                }
+        }
+        var eqRows = new Fr[rows * ks];
+        var eqBl = Mle.EqTable(rbl);
+        for (int bl = 0; bl < rows; bl++) eqRows.AsSpan(bl * ks, ks).Fill(eqBl[bl]);
+        var output = ZkSumCheck.Prove(s.Transcript, y.Commitment, y.Value, y.Blind, Terms, [eqRows, a2, b2], s.Rng, requireTrueClaim: !s.Cheating);
+        output.Proof.Write(s.Writer);
+        var (pa, fa, pb, fb, e) = Final(g, rbl, ri, rj, output.Point);
+        var ca = Operands.Commit(ctx, g.A, pa, "matmul/a");
+        var cb = Operands.Commit(ctx, g.B, pb, "matmul/b");
+        var cab = s.CommitValue("matmul/ab", output.Point, ca.Value * cb.Value);
+        ProductProof.Prove(s.Transcript, s.Key, ca.Commitment, cb.Commitment, cab.Commitment, ca.Value, ca.Blind, cb.Value, cb.Blind, cab.Blind, s.Rng).Write(s.Writer);
+        e *= fa * fb;
+        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, e * cab.Commitment, output.Blind, e * cab.Blind, s.Rng).Write(s.Writer);
+    }
+
+    public static void Verify(VerifierContext ctx, MatMulLayer layer, EvalClaim y)
+    {
+        var v = ctx.Session;
+        var g = Shapes(ctx.Plan, layer);
+        var (rbl, ri, rj) = Split(y.Point, g);
+        int n = g.RowVars + g.KVars;
+        string where = $"layer '{layer.Name}'";
+        var proof = v.Read<ZkSumCheckProof>($"{where} sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 3, out p));
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, y.Commitment, n, 3, proof, out var sub, v.Acc), $"{where} sum-check");
+        var (pa, fa, pb, fb, e) = Final(g, rbl, ri, rj, sub!.Point);
+        var ca = Operands.Receive(ctx, g.A, pa, "matmul/a");
+        var cb = Operands.Receive(ctx, g.B, pb, "matmul/b");
+        var cab = v.ReceiveValue("matmul/ab", sub.Point);
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, ca.Commitment, cb.Commitment, cab.Commitment, v.Read<ProductProof>($"{where} product", ProductProof.TryRead), v.Acc), $"{where} product");
+        e *= fa * fb;
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * cab.Commitment, v.Read<EqualityProof>($"{where} final", EqualityProof.TryRead), v.Acc), $"{where} final check");
+    }
+
+    private static (Fr[] Rbl, Fr[] Ri, Fr[] Rj) Split(Fr[] r, Geometry g)
+        => (r[..g.RowVars], r[g.RowVars..(g.RowVars + g.IVars)], r[(g.RowVars + g.IVars)..]);
+
+    /// <summary>The operand points at the sum-check's point (r_bl′, r_k′), their broadcast factors and eq(r_bl, r_bl′).</summary>
+    private static (Fr[] Pa, Fr Fa, Fr[] Pb, Fr Fb, Fr Eq) Final(Geometry g, Fr[] rbl, Fr[] ri, Fr[] rj, Fr[] point)
+    {
+        var bl2 = point[..g.RowVars];
+        var k2 = point[g.RowVars..];
+        var (pa, fa) = g.A.Project([.. bl2, .. ri, .. k2]);
+        var (pb, fb) = g.B.Project([.. bl2, .. k2, .. rj]);
+        return (pa, fa, pb, fb, Mle.Eq(rbl, bl2));
+    }
+}
