@@ -14,7 +14,7 @@ namespace ZkmlProver.Curve;
 /// an <c>out</c> result after reading every input limb, so the output may alias an input.
 /// Byte encoding: 32 bytes big-endian.
 /// </remarks>
-internal readonly struct Fp : IEquatable<Fp>
+internal readonly partial struct Fp : IEquatable<Fp>
 {
     internal readonly ulong L0, L1, L2, L3;
 
@@ -327,8 +327,14 @@ internal readonly struct Fp : IEquatable<Fp>
         x223 = x220; SquareN(ref x223, 3); Mul(in x223, in x3, out x223);
     }
 
-    /// <summary>a⁻¹ = a^(p−2) (Fermat); the inverse of zero is zero.</summary>
-    public static void Inverse(in Fp a, out Fp r)
+    /// <summary>a⁻¹ mod p; the inverse of zero is zero. Runs the variable-time safegcd
+    /// (<see cref="InverseVar"/>, ≈ 4× faster than the exponentiation chain).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Inverse(in Fp a, out Fp r) => InverseVar(in a, out r);
+
+    /// <summary>a⁻¹ = a^(p−2) (Fermat, constant sequence of 255 squarings and 15 multiplications);
+    /// the inverse of zero is zero. Kept as the independent reference for <see cref="InverseVar"/>.</summary>
+    public static void InverseFermat(in Fp a, out Fp r)
     {
         Blocks(in a, out var x2, out var x22, out var x223);
         // p − 2 = [223 ones] 0 [22 ones] 0000 1 0 11 0 1
