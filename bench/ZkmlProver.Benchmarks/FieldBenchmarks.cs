@@ -5,8 +5,8 @@ using ZkmlProver.Protocols.SumCheck;
 
 namespace ZkmlProver.Benchmarks;
 
-/// <summary>Field multiplication: latency (one chain of 1,000 dependent products) and throughput
-/// (four independent chains interleaved, as in vector kernels); reported per product.</summary>
+/// <summary>Field multiplication: latency (one chain of 1,000 dependent products), throughput
+/// (four independent chains interleaved) and the batch kernel; reported per product.</summary>
 [ShortRunJob]
 [MemoryDiagnoser]
 public class FieldBenchmarks
@@ -14,12 +14,14 @@ public class FieldBenchmarks
     private const int Ops = 1000;
     private Fr _a, _b;
     private Fp _x, _y;
+    private readonly Fr[] _xs = new Fr[1024], _ys = new Fr[1024], _zs = new Fr[1024];
 
     [GlobalSetup]
     public void Setup()
     {
         var rng = new Random(1);
         _a = Fr.Random(rng); _b = Fr.Random(rng);
+        for (int i = 0; i < _xs.Length; i++) { _xs[i] = Fr.Random(rng); _ys[i] = Fr.Random(rng); }
         _x = Fp.FromBigInteger(Fr.Random(rng).ToBigInteger());
         _y = Fp.FromBigInteger(Fr.Random(rng).ToBigInteger());
     }
@@ -41,6 +43,14 @@ public class FieldBenchmarks
             Fr.Mul(in a, in e, out a); Fr.Mul(in b, in e, out b); Fr.Mul(in c, in e, out c); Fr.Mul(in d, in e, out d);
         }
         return a + b + c + d;
+    }
+
+    /// <summary>FieldVectors.MulBatch over 1,024 pairs (AVX-512 kernel where supported); per product.</summary>
+    [Benchmark(OperationsPerInvoke = 1024)]
+    public Fr FrMulBatch()
+    {
+        FieldVectors.MulBatch(_xs, _ys, _zs);
+        return _zs[0];
     }
 
     [Benchmark(OperationsPerInvoke = Ops)]
@@ -91,6 +101,8 @@ public class FieldBenchmarks
 /// field multiplication (dependent chain, four independent chains) and the plain degree-3
 /// sum-check (g = f₀·f₁·f₂ over 2^logN entries, default 20), timed by the CPU time of the calling
 /// thread (<c>CLOCK_THREAD_CPUTIME_ID</c>, robust to a loaded machine) and by wall clock; best of 5.
+/// Batch multiplication and the sum-check are timed with the AVX-512 kernel (where supported) and
+/// with <see cref="FieldVectors.UseAvx512"/> = false (scalar path), in the same process.
 /// The sum-check is run with its default parallelism (wall) and pinned to one core via
 /// <c>DOTNET_PROCESSOR_COUNT=1</c> for a single-thread figure.
 /// </summary>
@@ -106,19 +118,53 @@ public static class FieldQuick
         Time("fr mul 4 independent chains", Ops, () => MulIndep4(a, b, Ops));
         Time("fr square chain", Ops, () => SquareChain(a, Ops));
         Time("fr add chain", Ops, () => AddChain(a, b, Ops));
+        var xs = Enumerable.Range(0, BatchLen).Select(_ => Fr.Random(rng)).ToArray();
+        var ys = Enumerable.Range(0, BatchLen).Select(_ => Fr.Random(rng)).ToArray();
+        var zs = new Fr[BatchLen];
+        foreach (bool avx in new[] { true, false })
+        {
+            if (avx && !FieldVectors.Avx512Supported) continue;
+            FieldVectors.UseAvx512 = avx;
+            string path = avx ? "avx512" : "scalar";
+            Time($"fr MulBatch a[i]*b[i], {BatchLen} ({path})", Ops, () => MulBatchLoop(xs, ys, zs, Ops));
+            Time($"fr MulBatch a[i]*s, {BatchLen} ({path})", Ops, () => MulBatchScalarLoop(xs, a, zs, Ops));
+        }
+        FieldVectors.UseAvx512 = true;
         int n = 1 << logN;
         var tables = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray()).ToArray();
         Fr claim = Fr.Zero;
         for (int i = 0; i < n; i++) claim += tables[0][i] * tables[1][i] * tables[2][i];
         var terms = SumCheckTerms.Product(3);
-        Time($"sum-check deg 3, 2^{logN} (threads: {Environment.ProcessorCount})", 1, () =>
+        foreach (bool avx in new[] { true, false })
         {
-            var copy = tables.Select(t => (Fr[])t.Clone()).ToArray();
-            double t0 = ThreadCpuNs();
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            PlainSumCheck.Prove(new Transcript.Transcript("bench"), claim, terms, copy);
-            return (ThreadCpuNs() - t0, sw.Elapsed.TotalMilliseconds * 1e6);
-        });
+            if (avx && !FieldVectors.Avx512Supported) continue;
+            FieldVectors.UseAvx512 = avx;
+            Time($"sum-check deg 3, 2^{logN} ({(avx ? "avx512" : "scalar")}, threads: {Environment.ProcessorCount})", 1, () =>
+            {
+                var copy = tables.Select(t => (Fr[])t.Clone()).ToArray();
+                double t0 = ThreadCpuNs();
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                PlainSumCheck.Prove(new Transcript.Transcript("bench"), claim, terms, copy);
+                return (ThreadCpuNs() - t0, sw.Elapsed.TotalMilliseconds * 1e6);
+            });
+        }
+        FieldVectors.UseAvx512 = true;
+    }
+
+    private const int BatchLen = 1024;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ulong MulBatchLoop(Fr[] x, Fr[] y, Fr[] z, int ops)
+    {
+        for (int done = 0; done < ops; done += x.Length) FieldVectors.MulBatch(x, y, z);
+        return (ulong)z[0].GetHashCode();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ulong MulBatchScalarLoop(Fr[] x, Fr s, Fr[] z, int ops)
+    {
+        for (int done = 0; done < ops; done += x.Length) FieldVectors.MulBatch(x, in s, z);
+        return (ulong)z[0].GetHashCode();
     }
 
     private static void Time(string what, int ops, Func<(double cpuNs, double wallNs)> f)

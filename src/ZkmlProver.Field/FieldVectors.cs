@@ -8,17 +8,64 @@ namespace ZkmlProver.Field;
 /// <b>Variable order (multilinear folds)</b>: a table v of length 2^ℓ holds ṽ on the hypercube with
 /// x₁ the most significant bit of the index. Fixing x₁ = r therefore pairs v[i] (x₁ = 0) with
 /// v[i + half] (x₁ = 1): v'[i] = v[i] + r·(v[i + half] − v[i]).
+/// <para><b>Batch multiplication.</b> Where AVX-512F is available, products are computed eight at a
+/// time by an AVX-512 Montgomery kernel that returns exactly <see cref="Fr.Mul"/>'s result
+/// (FrAvx512.cs); otherwise, and for the last len mod 8 entries, by <see cref="Fr.Mul"/>.
+/// <see cref="UseAvx512"/> switches the kernel off (tests, A/B timing). Results never depend on
+/// the path.</para>
 /// </remarks>
 public static class FieldVectors
 {
+    /// <summary>Entries per block in kernels that combine batch products with additions (scratch on the stack).</summary>
+    internal const int Block = 64;
+
+    private static bool s_useAvx512 = FrAvx512.IsSupported;
+
+    /// <summary>True when this machine and runtime can run the AVX-512 batch kernel.</summary>
+    public static bool Avx512Supported => FrAvx512.IsSupported;
+
+    /// <summary>Whether batch kernels use AVX-512 (default: when supported). Setting it to false forces
+    /// the scalar path; setting it to true has no effect without hardware support. Both paths give
+    /// identical results; the switch exists for tests and timing.</summary>
+    public static bool UseAvx512
+    {
+        get => s_useAvx512;
+        set => s_useAvx512 = value && FrAvx512.IsSupported;
+    }
+
+    /// <summary>c[i] = a[i]·b[i]. <paramref name="c"/> may be the same span as <paramref name="a"/>
+    /// or <paramref name="b"/> (not a shifted overlap).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void MulBatch(ReadOnlySpan<Fr> a, ReadOnlySpan<Fr> b, Span<Fr> c)
+    {
+        if (a.Length != c.Length || b.Length != c.Length)
+            throw new ArgumentException($"length mismatch: {a.Length}, {b.Length}, {c.Length}");
+        int i = s_useAvx512 ? FrAvx512.MulBatch(a, b, c) : 0;
+        for (; i < c.Length; i++) Fr.Mul(in a[i], in b[i], out c[i]);
+    }
+
+    /// <summary>c[i] = a[i]·s. <paramref name="c"/> may be the same span as <paramref name="a"/>
+    /// (not a shifted overlap).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void MulBatch(ReadOnlySpan<Fr> a, in Fr s, Span<Fr> c)
+    {
+        if (a.Length != c.Length) throw new ArgumentException($"length mismatch: {a.Length} vs {c.Length}");
+        int i = s_useAvx512 ? FrAvx512.MulBatch(a, in s, c) : 0;
+        for (; i < c.Length; i++) Fr.Mul(in a[i], in s, out c[i]);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Fr InnerProduct(ReadOnlySpan<Fr> a, ReadOnlySpan<Fr> b)
     {
         if (a.Length != b.Length) throw new ArgumentException($"length mismatch: {a.Length} vs {b.Length}");
         Fr acc = Fr.Zero;
-        for (int i = 0; i < a.Length; i++)
+        Span<Fr> t = stackalloc Fr[Block];
+        for (int start = 0; start < a.Length; start += Block)
         {
-            Fr.Mul(in a[i], in b[i], out var t);
-            Fr.Add(in acc, in t, out acc);
+            int len = Math.Min(Block, a.Length - start);
+            var tb = t[..len];
+            MulBatch(a.Slice(start, len), b.Slice(start, len), tb);
+            for (int i = 0; i < tb.Length; i++) Fr.Add(in acc, in tb[i], out acc);
         }
         return acc;
     }
@@ -31,21 +78,23 @@ public static class FieldVectors
     }
 
     /// <summary>y[i] += s·x[i].</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void ScaledAdd(Span<Fr> y, in Fr s, ReadOnlySpan<Fr> x)
     {
         if (y.Length != x.Length) throw new ArgumentException($"length mismatch: {y.Length} vs {x.Length}");
-        for (int i = 0; i < y.Length; i++)
+        Span<Fr> t = stackalloc Fr[Block];
+        for (int start = 0; start < y.Length; start += Block)
         {
-            Fr.Mul(in s, in x[i], out var t);
-            Fr.Add(in y[i], in t, out y[i]);
+            int len = Math.Min(Block, y.Length - start);
+            var tb = t[..len];
+            var yb = y.Slice(start, len);
+            MulBatch(x.Slice(start, len), in s, tb);
+            for (int i = 0; i < tb.Length; i++) Fr.Add(in yb[i], in tb[i], out yb[i]);
         }
     }
 
     /// <summary>y[i] = s·y[i].</summary>
-    public static void Scale(Span<Fr> y, in Fr s)
-    {
-        for (int i = 0; i < y.Length; i++) Fr.Mul(in y[i], in s, out y[i]);
-    }
+    public static void Scale(Span<Fr> y, in Fr s) => MulBatch(y, in s, y);
 
     /// <summary>Fixes the most significant variable to r in place; returns the folded half
     /// (the first v.Length/2 entries of v).</summary>
@@ -55,13 +104,26 @@ public static class FieldVectors
         if (half * 2 != v.Length) throw new ArgumentException($"length {v.Length} is not even");
         var lo = v[..half];
         var hi = v[half..];
-        for (int i = 0; i < half; i++)
-        {
-            Fr.Sub(in hi[i], in lo[i], out var d);
-            Fr.Mul(in d, in r, out d);
-            Fr.Add(in lo[i], in d, out lo[i]);
-        }
+        Fold(lo, hi, in r);
         return lo;
+    }
+
+    /// <summary>lo[i] ← lo[i] + r·(hi[i] − lo[i]) (one fold step over two equal-length halves).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void Fold(Span<Fr> lo, ReadOnlySpan<Fr> hi, in Fr r)
+    {
+        if (lo.Length != hi.Length) throw new ArgumentException($"length mismatch: {lo.Length} vs {hi.Length}");
+        Span<Fr> d = stackalloc Fr[Block];
+        for (int start = 0; start < lo.Length; start += Block)
+        {
+            int len = Math.Min(Block, lo.Length - start);
+            var db = d[..len];
+            var lb = lo.Slice(start, len);
+            var hb = hi.Slice(start, len);
+            for (int i = 0; i < db.Length; i++) Fr.Sub(in hb[i], in lb[i], out db[i]);
+            MulBatch(db, in r, db);
+            for (int i = 0; i < db.Length; i++) Fr.Add(in lb[i], in db[i], out lb[i]);
+        }
     }
 
     /// <summary>Montgomery's trick: inverts every non-zero entry in place (zeros stay zero).
