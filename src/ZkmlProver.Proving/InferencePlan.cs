@@ -51,6 +51,12 @@ public sealed class InferencePlan
                 Lookups[lk.Output] = new LookupPlan(circuit, lk, clip);
                 if (clip is not null) FusedClips.Add(clip.Output);
             }
+        foreach (var l in circuit.Layers)
+            if (l is SoftmaxLayer sm && !_dead.Contains(sm.Output))
+            {
+                Softmaxes.Add(sm);
+                SoftmaxLookups[sm.Output] = Steps.SoftmaxStep.Lookup(circuit, sm);
+            }
         foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) CheckSupported(l);
         foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) AddBits(l);
     }
@@ -64,6 +70,11 @@ public sealed class InferencePlan
     public Dictionary<string, BitsSpec> BitsSpecs { get; } = new(StringComparer.Ordinal);
     /// <summary>Lookup arguments by the lookup layer's output tensor, in layer order.</summary>
     public Dictionary<string, LookupPlan> Lookups { get; } = new(StringComparer.Ordinal);
+    /// <summary>Softmax layers (live), in layer order; their exp lookups and, when their output is not
+    /// public, the commitments of their outputs, by output tensor.</summary>
+    public List<SoftmaxLayer> Softmaxes { get; } = [];
+    public Dictionary<string, LookupPlan> SoftmaxLookups { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, CommittedTensor> SoftmaxOutputs { get; } = new(StringComparer.Ordinal);
     /// <summary>Output tensors of the Clip layers fused into the Lookup that reads them (skipped in the layer pass).</summary>
     public HashSet<string> FusedClips { get; } = new(StringComparer.Ordinal);
 
@@ -127,6 +138,20 @@ public sealed class InferencePlan
             case AvgPool2dLayer ap:
                 Add("z", ap.Shift, c.Tensor(ap.Output).Bits, 1L << (ap.Shift - 1), Layout(ap.Output), $"widen the range (Bits) of '{ap.Output}'", ctx => Steps.AvgPoolStep.Scaled(ctx, ap));
                 break;
+            case SoftmaxLayer sm:
+                {
+                    var g = Steps.SoftmaxStep.Shapes(this, sm);
+                    for (int k = 1; k < g.N; k++)
+                    {
+                        int slot = k;
+                        Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(sm.Input).Bits + 1, 0, g.R, $"widen the range (Bits) of '{sm.Input}'",
+                            ctx => Steps.MaxChain.Difference(ctx, sm.Input, Steps.SoftmaxStep.Shapes(ctx.Plan, sm).Slots, slot));
+                    }
+                    Add("s", 1, g.SBits + 1, 0, g.R, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).S);
+                    Add("rem", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Rem);
+                    Add("rem2", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Rem2);
+                    break;
+                }
             case MaxPool2dLayer mp:
                 for (int k = 1; k < mp.Kernel[0] * mp.Kernel[1]; k++)
                 {
@@ -146,6 +171,7 @@ public sealed class InferencePlan
         string? why = l switch
         {
             DenseLayer d => DenseSupported(d),
+            SoftmaxLayer => null,
             RescaleLayer or ReluLayer or LeakyReluLayer or LookupLayer or Conv2dLayer or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer => null,
             FlattenLayer or ReshapeLayer or TransposeLayer or ConcatLayer => null,
             MatMulLayer mm => Steps.MatMulStep.Supported(this, mm),

@@ -80,12 +80,23 @@ public static class InferenceProver
         foreach (var lk in plan.Lookups.Values)
         {
             var m = lk.CountMultiplicities(witness[lk.X]);
-            lk.Multiplicities = CommitSmall(s, m, lk.TVars, $"{lk.Layer.Name}/m");
+            lk.Multiplicities = CommitSmall(s, m, lk.TVars, $"{lk.Name}/m");
             if (!lk.YPublic)
             {
-                var layout = plan.Layout(lk.Layer.Output);
-                lk.Y = CommitSmall(s, layout.ToLongTable(witness[lk.Layer.Output]), layout.NumVars, $"{lk.Layer.Name}/y");
+                var layout = plan.Layout(lk.Layer!.Output);
+                lk.Y = CommitSmall(s, layout.ToLongTable(witness[lk.Layer!.Output]), layout.NumVars, $"{lk.Name}/y");
             }
+        }
+
+        foreach (var sm in plan.Softmaxes)
+        {
+            var lk = plan.SoftmaxLookups[sm.Output];
+            var val = SoftmaxStep.Compute(ctx, sm);
+            var g = SoftmaxStep.Shapes(plan, sm);
+            var valid = ValidMask(g.Y);
+            lk.Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray()), lk.TVars, $"{lk.Name}/m");
+            lk.Y = CommitSmall(s, val.E, g.Y.NumVars, $"{lk.Name}/y");
+            if (!circuit.Outputs.Contains(sm.Output)) plan.SoftmaxOutputs[sm.Output] = CommitSmall(s, val.Y, g.Y.NumVars, $"{sm.Name}/out");
         }
 
         foreach (var (name, values) in statement.Outputs)
@@ -115,6 +126,7 @@ public static class InferenceProver
                 case AddLayer a: AddStep.Prove(ctx, a, a.A, a.B, subtract: false, claim); break;
                 case SubLayer sb: AddStep.Prove(ctx, sb, sb.A, sb.B, subtract: true, claim); break;
                 case MulLayer m: MulStep.Prove(ctx, m, claim); break;
+                case SoftmaxLayer sm: SoftmaxStep.Prove(ctx, sm, claim); break;
                 case MatMulLayer mm: MatMulStep.Prove(ctx, mm, claim); break;
                 case MulConstLayer mc: MulConstStep.Prove(ctx, mc, claim); break;
                 case ChannelAffineLayer ca: ChannelAffineStep.Prove(ctx, ca, claim); break;
@@ -134,6 +146,13 @@ public static class InferenceProver
         foreach (var bits in plan.Bits.Values) bits.Committed!.ProveOpenings(s);
         foreach (var lk in plan.Lookups.Values) { lk.Multiplicities!.ProveOpenings(s); lk.Y?.ProveOpenings(s); }
         foreach (var extra in ctx.Extra) extra.ProveOpenings(s);
+        foreach (var sm in plan.Softmaxes)
+        {
+            var lk = plan.SoftmaxLookups[sm.Output];
+            lk.Multiplicities!.ProveOpenings(s);
+            lk.Y!.ProveOpenings(s);
+            plan.SoftmaxOutputs.GetValueOrDefault(sm.Output)?.ProveOpenings(s);
+        }
         ctx.Input?.ProveOpenings(s);
 
         return new InferenceProof

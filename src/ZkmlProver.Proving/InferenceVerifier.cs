@@ -69,12 +69,22 @@ public static class InferenceVerifier
 
         foreach (var lk in plan.Lookups.Values)
         {
-            lk.Multiplicities = new CommittedTensor($"{lk.Layer.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Layer.Name}/m"));
+            lk.Multiplicities = new CommittedTensor($"{lk.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Name}/m"));
             if (!lk.YPublic)
             {
-                var nv = plan.Layout(lk.Layer.Output).NumVars;
-                lk.Y = new CommittedTensor($"{lk.Layer.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Layer.Name}/y"));
+                var nv = plan.Layout(lk.Layer!.Output).NumVars;
+                lk.Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
             }
+        }
+
+        foreach (var sm in plan.Softmaxes)
+        {
+            var lk = plan.SoftmaxLookups[sm.Output];
+            var nv = plan.Layout(sm.Output).NumVars;
+            lk.Multiplicities = new CommittedTensor($"{lk.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Name}/m"));
+            lk.Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
+            if (!circuit.Outputs.Contains(sm.Output))
+                plan.SoftmaxOutputs[sm.Output] = new CommittedTensor($"{sm.Name}/out", Receive(v, new HyraxShape(nv), $"{sm.Name}/out"));
         }
 
         foreach (var (name, values) in proof.Outputs)
@@ -103,6 +113,7 @@ public static class InferenceVerifier
                 case AddLayer a: AddStep.Verify(ctx, a, a.A, a.B, subtract: false, claim); break;
                 case SubLayer sb: AddStep.Verify(ctx, sb, sb.A, sb.B, subtract: true, claim); break;
                 case MulLayer m: MulStep.Verify(ctx, m, claim); break;
+                case SoftmaxLayer sm: SoftmaxStep.Verify(ctx, sm, claim); break;
                 case MatMulLayer mm: MatMulStep.Verify(ctx, mm, claim); break;
                 case MulConstLayer mc: MulConstStep.Verify(ctx, mc, claim); break;
                 case ChannelAffineLayer ca: ChannelAffineStep.Verify(ctx, ca, claim); break;
@@ -120,6 +131,13 @@ public static class InferenceVerifier
         foreach (var bits in plan.Bits.Values) bits.Committed!.VerifyOpenings(v);
         foreach (var lk in plan.Lookups.Values) { lk.Multiplicities!.VerifyOpenings(v); lk.Y?.VerifyOpenings(v); }
         foreach (var extra in ctx.Extra) extra.VerifyOpenings(v);
+        foreach (var sm in plan.Softmaxes)
+        {
+            var lk = plan.SoftmaxLookups[sm.Output];
+            lk.Multiplicities!.VerifyOpenings(v);
+            lk.Y!.VerifyOpenings(v);
+            plan.SoftmaxOutputs.GetValueOrDefault(sm.Output)?.VerifyOpenings(v);
+        }
         ctx.Input?.VerifyOpenings(v);
         if (!v.Reader.ExpectEnd()) VerifierSession.Fail(v.Reader.Error!);
     }

@@ -20,33 +20,51 @@ public sealed class LookupPlan
     public LookupPlan(Circuit.Circuit circuit, LookupLayer layer, ClipLayer? fusedClip)
     {
         Layer = layer;
+        Name = layer.Name;
         FusedClip = fusedClip;
         X = fusedClip?.Input ?? layer.Input;
         var xt = circuit.Tensor(X);
         long lo = fusedClip is null ? layer.Min : xt.MinValue, hi = fusedClip is null ? layer.Max : xt.MaxValue;
-        long domain = hi - lo + 1;
-        int tv = 0;
-        while ((1L << tv) < domain) tv++;
-        if (tv > MaxTableVars)
-            throw new ProvingException($"layer '{layer.Name}': lookup over {domain} input values needs a table of 2^{tv} entries (limit 2^{MaxTableVars}); lower the bits of '{X}'");
-        TVars = tv;
         var baseTable = LookupTables.Build(layer.Function, layer.InScale, layer.OutScale, layer.Min, layer.Max);
         if (LookupTables.Digest(baseTable) != layer.TableDigest)
             throw new ProvingException($"layer '{layer.Name}': the {layer.Function} table computed on this machine differs from the circuit's (digest mismatch)");
-        int size = 1 << tv;
-        TableIn = new long[size];
-        TableOut = new long[size];
-        for (int j = 0; j < size; j++)
-        {
-            long q = lo + Math.Min(j, domain - 1);
-            TableIn[j] = q;
-            TableOut[j] = baseTable[Math.Clamp(q, layer.Min, layer.Max) - layer.Min];
-        }
+        (TVars, TableIn, TableOut) = Build(layer.Name, X, lo, hi, q => baseTable[Math.Clamp(q, layer.Min, layer.Max) - layer.Min]);
         Lo = lo;
         YPublic = circuit.Outputs.Contains(layer.Output);
     }
 
-    public LookupLayer Layer { get; }
+    /// <summary>A lookup owned by another layer (Softmax's exp): input domain [lo, hi], T[q] = f(q).</summary>
+    public LookupPlan(string name, long lo, long hi, Func<long, long> f)
+    {
+        Name = name;
+        X = name;
+        (TVars, TableIn, TableOut) = Build(name, name, lo, hi, f);
+        Lo = lo;
+    }
+
+    private static (int TVars, long[] In, long[] Out) Build(string name, string x, long lo, long hi, Func<long, long> f)
+    {
+        long domain = hi - lo + 1;
+        int tv = 0;
+        while ((1L << tv) < domain) tv++;
+        if (tv > MaxTableVars)
+            throw new ProvingException($"layer '{name}': lookup over {domain} input values needs a table of 2^{tv} entries (limit 2^{MaxTableVars}); lower the bits of '{x}'");
+        int size = 1 << tv;
+        var tin = new long[size];
+        var tout = new long[size];
+        for (int j = 0; j < size; j++)
+        {
+            long q = lo + Math.Min(j, domain - 1);
+            tin[j] = q;
+            tout[j] = f(q);
+        }
+        return (tv, tin, tout);
+    }
+
+    /// <summary>The Lookup layer (null for a lookup owned by another layer).</summary>
+    public LookupLayer? Layer { get; }
+    /// <summary>Label of the argument in the transcript and in messages (the owning layer's name).</summary>
+    public string Name { get; }
     public ClipLayer? FusedClip { get; }
     /// <summary>The lookup's input tensor (the Clip's input when fused).</summary>
     public string X { get; }
@@ -120,7 +138,7 @@ public sealed class LookupPlan
         {
             long j = x - Lo;
             if (j < 0 || j >= domain)
-                throw new ProvingException($"layer '{Layer.Name}': input {x} is outside the lookup table's domain [{Lo}, {Lo + domain - 1}]; widen the table (lookup bits) or lower the input scale");
+                throw new ProvingException($"layer '{Name}': input {x} is outside the lookup table's domain [{Lo}, {Lo + domain - 1}]; widen the table (lookup bits) or lower the input scale");
             m[j]++;
         }
         return m;

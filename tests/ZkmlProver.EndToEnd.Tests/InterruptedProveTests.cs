@@ -50,7 +50,7 @@ public sealed class InterruptedProveTests
         p.BeginOutputReadLine();
         try
         {
-            Assert.True(proving.Wait(TimeSpan.FromSeconds(60)), $"prove never reported progress; stderr:\n{stderr}");
+            Assert.True(proving.Wait(TimeSpan.FromSeconds(180)), $"prove never reported progress; stderr:\n{stderr}");
             Thread.Sleep(WaitMs);
             Assert.False(p.HasExited, $"prove finished within {WaitMs} ms of starting to prove (exit {(p.HasExited ? p.ExitCode : 0)}); the batch is too small to interrupt\n{stderr}");
         }

@@ -130,4 +130,39 @@ public static class GatherStep
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * cw.Commitment, v.Read<EqualityProof>("view final", EqualityProof.TryRead), v.Acc), $"view of '{weight}' final check");
         ctx.Weight(weight).AddPointClaim(cw);
     }
+
+    /// <summary>
+    /// A claim on a view M·T of a tensor T committed during the proof (over a layout with the batch
+    /// first, like an activation): Σ_x A(x)·T̃(x) with A(b, x) = eq(r_b, b)·M̃(r_o, x), a ZK sum-check of
+    /// degree 2, then a point claim T̃(r*) on the commitment.
+    /// </summary>
+    public static void ProveCommitted(ProverContext ctx, CommittedTensor target, Fr[] table, GatherMap map, EvalClaim claim)
+    {
+        var s = ctx.Session;
+        int n = Mle.NumVars(table.Length), xs = map.In.PaddedSize, bv = n - map.In.NumVars;
+        var ai = new Fr[xs];
+        map.AccumulateIn(Mle.EqTable(claim.Point[bv..]), Fr.One, ai);
+        var eqB = Mle.EqTable(claim.Point[..bv]);
+        var a = new Fr[table.Length];
+        for (int b = 0; b < eqB.Length; b++) FieldVectors.ScaledAdd(a.AsSpan(b * xs, xs), eqB[b], ai);
+        var output = ZkSumCheck.Prove(s.Transcript, claim.Commitment, claim.Value, claim.Blind, Terms, [a, (Fr[])table.Clone()], s.Rng, requireTrueClaim: !s.Cheating);
+        output.Proof.Write(s.Writer);
+        Fr av = output.FactorValues[0];
+        var ct = s.CommitValue("view/t", output.Point, output.FactorValues[1]);
+        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, av * ct.Commitment, output.Blind, av * ct.Blind, s.Rng).Write(s.Writer);
+        target.AddPointClaim(ct);
+    }
+
+    public static void VerifyCommitted(VerifierContext ctx, CommittedTensor target, GatherMap map, EvalClaim claim)
+    {
+        var v = ctx.Session;
+        int n = target.Shape.NumVars, bv = n - map.In.NumVars;
+        var proof = v.Read<ZkSumCheckProof>($"view of '{target.Name}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 2, out p));
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, claim.Commitment, n, 2, proof, out var sub, v.Acc), $"view of '{target.Name}' sum-check");
+        var rStar = sub!.Point;
+        Fr av = Mle.Eq(claim.Point[..bv], rStar[..bv]) * map.Evaluate(claim.Point[bv..], rStar[bv..]);
+        var ct = v.ReceiveValue("view/t", rStar);
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * ct.Commitment, v.Read<EqualityProof>("view final", EqualityProof.TryRead), v.Acc), $"view of '{target.Name}' final check");
+        target.AddPointClaim(ct);
+    }
 }

@@ -26,14 +26,20 @@ public static class LookupStep
 
     public static void Prove(ProverContext ctx, LookupPlan lk, EvalClaim y)
     {
-        var s = ctx.Session;
         if (!lk.YPublic) lk.Y!.AddPointClaim(y);
         var layout = ctx.Plan.Layout(lk.X);
+        var cx = Prove(ctx, lk, layout, ctx.Table(lk.X), layout.ToTable(ctx.Witness[lk.Layer!.Output]));
+        ctx.Claim(lk.X, cx);
+    }
+
+    /// <summary>The argument for input and output columns over <paramref name="layout"/> (Y committed
+    /// in <see cref="LookupPlan.Y"/> or public); returns the claim on X̃ at the input zero-check's point.</summary>
+    public static EvalClaim Prove(ProverContext ctx, LookupPlan lk, TensorLayout layout, Fr[] xTable, Fr[] yTable)
+    {
+        var s = ctx.Session;
         int n = layout.NumVars;
-        var ab = s.Challenges($"{lk.Layer.Name}/alpha-beta", 2);
+        var ab = s.Challenges($"{lk.Name}/alpha-beta", 2);
         Fr alpha = ab[0], beta = ab[1];
-        var xTable = ctx.Table(lk.X);
-        var yTable = layout.ToTable(ctx.Witness[lk.Layer.Output]);
         var valid = InferenceProver.ValidMask(layout);
         var h = new Fr[xTable.Length];
         for (int i = 0; i < h.Length; i++) if (valid[i]) h[i] = alpha - xTable[i] - beta * yTable[i];
@@ -44,8 +50,8 @@ public static class LookupStep
         for (int j = 0; j < g.Length; j++) if (mLong[j] != 0) g[j] = alpha - t[j];
         FieldVectors.BatchInverse(g);
         for (int j = 0; j < g.Length; j++) if (mLong[j] != 0) g[j] *= Fr.FromInt64(mLong[j]);
-        var hC = Commit(ctx, h, n, $"{lk.Layer.Name}/h");
-        var gC = Commit(ctx, g, lk.TVars, $"{lk.Layer.Name}/g");
+        var hC = Commit(ctx, h, n, $"{lk.Name}/h");
+        var gC = Commit(ctx, g, lk.TVars, $"{lk.Name}/g");
 
         // (1) Σh = Σg, as h̃(½…½)·2^n = g̃(½…½)·2^t.
         var ch = s.CommitValue("lookup/h-half", Half(n), FieldVectors.Sum(h) * Pow2Inv(n));
@@ -56,7 +62,7 @@ public static class LookupStep
         EqualityProof.Prove(s.Transcript, s.Key, sh * ch.Commitment, sg * cg.Commitment, sh * ch.Blind, sg * cg.Blind, s.Rng).Write(s.Writer);
 
         // (2) input-side zero-check.
-        var tau = s.Challenges($"{lk.Layer.Name}/tau", n);
+        var tau = s.Challenges($"{lk.Name}/tau", n);
         var validF = valid.Select(v => v ? Fr.One : Fr.Zero).ToArray();
         var o1 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, InputTerms(alpha, beta), [Mle.EqTable(tau), (Fr[])h.Clone(), xTable, (Fr[])yTable.Clone(), validF], s.Rng, requireTrueClaim: !s.Cheating);
         o1.Proof.Write(s.Writer);
@@ -83,10 +89,9 @@ public static class LookupStep
         var target = e1 * (alpha * chp.Commitment - chx.Commitment - beta * hy - v1 * s.Key.G);
         EqualityProof.Prove(s.Transcript, s.Key, o1.Commitment, target, o1.Blind, e1 * (alpha * chp.Blind - chx.Blind - beta * hyBlind), s.Rng).Write(s.Writer);
         hC.AddPointClaim(chp);
-        ctx.Claim(lk.X, cx);
 
         // (3) table-side zero-check.
-        var tau2 = s.Challenges($"{lk.Layer.Name}/tau-table", lk.TVars);
+        var tau2 = s.Challenges($"{lk.Name}/tau-table", lk.TVars);
         var mF = mLong.Select(Fr.FromInt64).ToArray();
         var o2 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, TableTerms(alpha), [Mle.EqTable(tau2), (Fr[])g.Clone(), (Fr[])t.Clone(), mF], s.Rng, requireTrueClaim: !s.Cheating);
         o2.Proof.Write(s.Writer);
@@ -98,65 +103,73 @@ public static class LookupStep
             e2 * ((alpha - tv) * cgp.Blind - cm.Blind), s.Rng).Write(s.Writer);
         gC.AddPointClaim(cgp);
         lk.Multiplicities.AddPointClaim(cm);
+        return cx;
     }
 
     public static void Verify(VerifierContext ctx, LookupPlan lk, EvalClaim y)
     {
-        var v = ctx.Session;
         if (!lk.YPublic) lk.Y!.AddPointClaim(y);
         var layout = ctx.Plan.Layout(lk.X);
+        var cx = Verify(ctx, lk, layout, lk.YPublic ? () => layout.ToTable(ctx.PublicOutput(lk.Layer!.Output)) : null);
+        ctx.Claim(lk.X, cx);
+    }
+
+    /// <summary>Mirror of <see cref="Prove(ProverContext, LookupPlan, TensorLayout, Fr[], Fr[])"/>;
+    /// <paramref name="publicY"/> gives the public output table when Y is public.</summary>
+    public static EvalClaim Verify(VerifierContext ctx, LookupPlan lk, TensorLayout layout, Func<Fr[]>? publicY)
+    {
+        var v = ctx.Session;
         int n = layout.NumVars;
-        var ab = v.Challenges($"{lk.Layer.Name}/alpha-beta", 2);
+        var ab = v.Challenges($"{lk.Name}/alpha-beta", 2);
         Fr alpha = ab[0], beta = ab[1];
-        var hC = Receive(ctx, n, $"{lk.Layer.Name}/h");
-        var gC = Receive(ctx, lk.TVars, $"{lk.Layer.Name}/g");
+        var hC = Receive(ctx, n, $"{lk.Name}/h");
+        var gC = Receive(ctx, lk.TVars, $"{lk.Name}/g");
 
         var ch = v.ReceiveValue("lookup/h-half", Half(n));
         var cg = v.ReceiveValue("lookup/g-half", Half(lk.TVars));
         hC.AddPointClaim(ch);
         gC.AddPointClaim(cg);
         var sumEq = v.Read<EqualityProof>("lookup sum equality", EqualityProof.TryRead);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, Pow2(n) * ch.Commitment, Pow2(lk.TVars) * cg.Commitment, sumEq, v.Acc), $"lookup '{lk.Layer.Name}' sums");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, Pow2(n) * ch.Commitment, Pow2(lk.TVars) * cg.Commitment, sumEq, v.Acc), $"lookup '{lk.Name}' sums");
 
-        var tau = v.Challenges($"{lk.Layer.Name}/tau", n);
+        var tau = v.Challenges($"{lk.Name}/tau", n);
         var p1 = v.Read<ZkSumCheckProof>("lookup input sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 3, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, n, 3, p1, out var sub1, v.Acc), $"lookup '{lk.Layer.Name}' input zero-check");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, n, 3, p1, out var sub1, v.Acc), $"lookup '{lk.Name}' input zero-check");
         var r1 = sub1!.Point;
         var chp = v.ReceiveValue("lookup/h", r1);
         var cx = v.ReceiveValue("lookup/x", r1);
         var chx = v.ReceiveValue("lookup/hx", r1);
-        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cx.Commitment, chx.Commitment, v.Read<ProductProof>("lookup hx", ProductProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' h·x");
+        VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cx.Commitment, chx.Commitment, v.Read<ProductProof>("lookup hx", ProductProof.TryRead), v.Acc), $"lookup '{lk.Name}' h·x");
         Point hy;
         if (lk.YPublic)
         {
-            var outputs = ctx.PublicOutput(lk.Layer.Output);
-            hy = Mle.Evaluate(layout.ToTable(outputs), r1) * chp.Commitment;
+            hy = Mle.Evaluate(publicY!(), r1) * chp.Commitment;
         }
         else
         {
             var cy = v.ReceiveValue("lookup/y", r1);
             var chy = v.ReceiveValue("lookup/hy", r1);
-            VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cy.Commitment, chy.Commitment, v.Read<ProductProof>("lookup hy", ProductProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' h·y");
+            VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cy.Commitment, chy.Commitment, v.Read<ProductProof>("lookup hy", ProductProof.TryRead), v.Acc), $"lookup '{lk.Name}' h·y");
             lk.Y!.AddPointClaim(cy);
             hy = chy.Commitment;
         }
         Fr e1 = Mle.Eq(tau, r1), v1 = layout.ValidIndicator(r1);
         var target = e1 * (alpha * chp.Commitment - chx.Commitment - beta * hy - v1 * v.Key.G);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub1.Commitment, target, v.Read<EqualityProof>("lookup input final", EqualityProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' input final check");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub1.Commitment, target, v.Read<EqualityProof>("lookup input final", EqualityProof.TryRead), v.Acc), $"lookup '{lk.Name}' input final check");
         hC.AddPointClaim(chp);
-        ctx.Claim(lk.X, cx);
 
-        var tau2 = v.Challenges($"{lk.Layer.Name}/tau-table", lk.TVars);
+        var tau2 = v.Challenges($"{lk.Name}/tau-table", lk.TVars);
         var p2 = v.Read<ZkSumCheckProof>("lookup table sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, lk.TVars, 3, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, lk.TVars, 3, p2, out var sub2, v.Acc), $"lookup '{lk.Layer.Name}' table zero-check");
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, lk.TVars, 3, p2, out var sub2, v.Acc), $"lookup '{lk.Name}' table zero-check");
         var r2 = sub2!.Point;
         var cgp = v.ReceiveValue("lookup/g", r2);
         var cm = v.ReceiveValue("lookup/m", r2);
         Fr e2 = Mle.Eq(tau2, r2), tv = lk.EvaluateCombined(beta, r2);
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub2.Commitment, e2 * ((alpha - tv) * cgp.Commitment - cm.Commitment),
-            v.Read<EqualityProof>("lookup table final", EqualityProof.TryRead), v.Acc), $"lookup '{lk.Layer.Name}' table final check");
+            v.Read<EqualityProof>("lookup table final", EqualityProof.TryRead), v.Acc), $"lookup '{lk.Name}' table final check");
         gC.AddPointClaim(cgp);
         lk.Multiplicities!.AddPointClaim(cm);
+        return cx;
     }
 
     private static CommittedTensor Commit(ProverContext ctx, Fr[] values, int vars, string label)
