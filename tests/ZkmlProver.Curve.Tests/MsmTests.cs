@@ -228,9 +228,17 @@ public class MsmTests
     {
         // Many points → wide windows; few points → narrow ones; 16-bit scalars → at most 2–3 windows.
         UInt128 max128 = UInt128.MaxValue >> 1;
-        Assert.InRange(Pippenger.ChooseWindow(1 << 17, max128, 1), 11, 16);
-        Assert.InRange(Pippenger.ChooseWindow(32, max128, 1), 1, 6);
-        int c16 = Pippenger.ChooseWindow(1 << 16, 32768, 1);
-        Assert.InRange(Pippenger.WindowCount(32768, c16), 1, 2);
+        foreach (int threads in new[] { 1, 2, 4 })
+        {
+            var wide = Pippenger.ChooseWidths(1 << 17, max128, threads);
+            Assert.All(wide, c => Assert.InRange(c, 11, 16));
+            Assert.True(wide.Sum() >= Pippenger.RequiredBits(max128));
+            Assert.All(Pippenger.ChooseWidths(32, max128, threads), c => Assert.InRange(c, 1, 6));
+            Assert.InRange(Pippenger.ChooseWidths(1 << 16, 32768, threads).Length, 1, 2);
+        }
+        // Widths differ by at most one and cover exactly the required bits.
+        var ws = Pippenger.ChooseWidths(1 << 17, max128, 1);
+        Assert.Equal(Pippenger.RequiredBits(max128), ws.Sum());
+        Assert.True(ws.Max() - ws.Min() <= 1);
     }
 }
