@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace ZkmlProver.Field;
 
@@ -26,6 +27,7 @@ public readonly partial struct Fr
     }
 
     /// <summary>The canonical integer in [0, n) as little-endian limbs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ToCanonicalLimbs(out ulong c0, out ulong c1, out ulong c2, out ulong c3)
     {
         var one = new Fr(1, 0, 0, 0);
