@@ -15,7 +15,9 @@ namespace ZkmlProver.Protocols.SumCheck;
 /// X = 0 … d by extending each pair linearly (f(k+1) = f(k) + (f(1) − f(0))), accumulated per term and
 /// scaled by the term's coefficient once at the end, then interpolated to d + 1 coefficients,
 /// constant term first. Work per round: O(n·d·k) for n pairs and k factors; nothing is allocated
-/// per pair and no table is copied.</para>
+/// per pair and no table is copied. Pairs are processed in blocks of 64 so that products and folds
+/// run through the batch kernels of <see cref="FieldVectors"/> (AVX-512 where available; results
+/// are identical either way).</para>
 /// <para><b>Ownership.</b> The tables passed in are folded in place and are garbage afterwards: pass
 /// copies if you need them. Each factor must be its own array (the same array twice would be folded
 /// twice); to use a factor twice, repeat its index in a <see cref="ProductTerm"/>.</para>
@@ -115,105 +117,67 @@ public sealed class SumCheckProverState
         Univariate.Interpolate(evals, coefficients);
     }
 
+    /// <summary>Pairs per block: the evaluations of one block are products of whole spans, so they go
+    /// through <see cref="FieldVectors.MulBatch(ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, Span{Fr})"/> (eight
+    /// lanes at a time where AVX-512 is available).</summary>
+    private const int Block = 64;
+
+    /// <summary>Partial sums of one chunk of pairs, block by block: for each factor, its values at
+    /// X = 2 … d (X = 0 is the low half itself; X = 1 is not needed: s(1) = claim − s(0)); then, for each
+    /// point and term, the product of the term's factor spans and its sum.</summary>
     private void EvalChunk(int chunk)
     {
-        if (_points == 4) { EvalChunkDegree3(chunk); return; }
         int points = _points, nf = _tables.Length, nt = _termFactors.Length, half = _half;
         int start = chunk * _chunkSize, end = Math.Min(half, start + _chunkSize);
         Span<Fr> acc = _partials.AsSpan(chunk * nt * points, nt * points);
         acc.Clear();
-        Span<Fr> ext = stackalloc Fr[nf * points];
-        for (int i = start; i < end; i++)
+        int extra = points - 2; // evaluation points X = 2 … d per factor
+        var tables = _tables;
+        var termFactors = _termFactors;
+        Fr[] rented = System.Buffers.ArrayPool<Fr>.Shared.Rent((nf * Math.Max(extra, 0) + 1) * Block);
+        try
         {
-            for (int f = 0; f < nf; f++)
+            Span<Fr> ext = rented.AsSpan(0, nf * Math.Max(extra, 0) * Block); // [f][k − 2][i]
+            Span<Fr> prod = rented.AsSpan(ext.Length, Block);
+            for (int b0 = start; b0 < end; b0 += Block)
             {
-                var tab = _tables[f];
-                var e = ext.Slice(f * points, points);
-                e[0] = tab[i];
-                e[1] = tab[i + half];
-                if (points > 2)
+                int len = Math.Min(Block, end - b0);
+                for (int f = 0; f < nf && extra > 0; f++)
                 {
-                    Fr.Sub(in e[1], in e[0], out var diff);
-                    for (int k = 2; k < points; k++) Fr.Add(in e[k - 1], in diff, out e[k]);
-                }
-            }
-            for (int t = 0; t < nt; t++)
-            {
-                var fs = _termFactors[t];
-                var a = acc.Slice(t * points, points);
-                int f0 = fs[0] * points;
-                // X = 1 is skipped: s(1) = claim − s(0).
-                if (fs.Length == 1)
-                {
-                    Fr.Add(in a[0], in ext[f0], out a[0]);
-                    for (int k = 2; k < points; k++) Fr.Add(in a[k], in ext[f0 + k], out a[k]);
-                    continue;
+                    var lo = tables[f].AsSpan(b0, len);
+                    var hi = tables[f].AsSpan(b0 + half, len);
+                    var e = ext.Slice(f * extra * Block, extra * Block);
+                    for (int i = 0; i < len; i++)
+                    {
+                        Fr.Sub(in hi[i], in lo[i], out var d);
+                        Fr.Add(in hi[i], in d, out var v);
+                        e[i] = v;
+                        for (int k = 1; k < extra; k++) { Fr.Add(in v, in d, out v); e[k * Block + i] = v; }
+                    }
                 }
                 for (int k = 0; k < points; k = k == 0 ? 2 : k + 1)
                 {
-                    Fr.Mul(in ext[f0 + k], in ext[fs[1] * points + k], out var p);
-                    for (int m = 2; m < fs.Length; m++) Fr.Mul(in p, in ext[fs[m] * points + k], out p);
-                    Fr.Add(in a[k], in p, out a[k]);
+                    for (int t = 0; t < nt; t++)
+                    {
+                        var fs = termFactors[t];
+                        var p = prod[..len];
+                        ReadOnlySpan<Fr> first = k == 0 ? tables[fs[0]].AsSpan(b0, len) : ext.Slice((fs[0] * extra + k - 2) * Block, len);
+                        if (fs.Length == 1) first.CopyTo(p);
+                        else
+                        {
+                            ReadOnlySpan<Fr> second = k == 0 ? tables[fs[1]].AsSpan(b0, len) : ext.Slice((fs[1] * extra + k - 2) * Block, len);
+                            FieldVectors.MulBatch(first, second, p);
+                            for (int m = 2; m < fs.Length; m++)
+                                FieldVectors.MulBatch(p, k == 0 ? tables[fs[m]].AsSpan(b0, len) : ext.Slice((fs[m] * extra + k - 2) * Block, len), p);
+                        }
+                        Fr a = acc[t * points + k];
+                        for (int i = 0; i < p.Length; i++) Fr.Add(in a, in p[i], out a);
+                        acc[t * points + k] = a;
+                    }
                 }
             }
         }
-    }
-
-    /// <summary><see cref="EvalChunk"/> for degree 3 (the common case: products of three factors,
-    /// zero-checks, booleanity), unrolled over the evaluation points X ∈ {0, 2, 3}; same sums.</summary>
-    private void EvalChunkDegree3(int chunk)
-    {
-        int nf = _tables.Length, nt = _termFactors.Length, half = _half;
-        int start = chunk * _chunkSize, end = Math.Min(half, start + _chunkSize);
-        Span<Fr> acc = _partials.AsSpan(chunk * nt * 4, nt * 4);
-        acc.Clear();
-        // ext[3f + j]: factor f at X = 0, 2, 3 (X = 1 is not needed: s(1) = claim − s(0)).
-        Span<Fr> ext = stackalloc Fr[nf * 3];
-        var tables = _tables;
-        var termFactors = _termFactors;
-        for (int i = start; i < end; i++)
-        {
-            for (int f = 0; f < nf; f++)
-            {
-                var tab = tables[f];
-                ref readonly Fr lo = ref tab[i];
-                ref readonly Fr hi = ref tab[i + half];
-                Fr.Sub(in hi, in lo, out var d);
-                ext[3 * f] = lo;
-                Fr.Add(in hi, in d, out var e2);
-                ext[3 * f + 1] = e2;
-                Fr.Add(in e2, in d, out ext[3 * f + 2]);
-            }
-            for (int t = 0; t < nt; t++)
-            {
-                var fs = termFactors[t];
-                int f0 = 3 * fs[0];
-                ref Fr a0 = ref acc[4 * t];
-                ref Fr a2 = ref acc[4 * t + 2];
-                ref Fr a3 = ref acc[4 * t + 3];
-                if (fs.Length == 1)
-                {
-                    Fr.Add(in a0, in ext[f0], out a0);
-                    Fr.Add(in a2, in ext[f0 + 1], out a2);
-                    Fr.Add(in a3, in ext[f0 + 2], out a3);
-                    continue;
-                }
-                int f1 = 3 * fs[1];
-                Fr.Mul(in ext[f0], in ext[f1], out var p0);
-                Fr.Mul(in ext[f0 + 1], in ext[f1 + 1], out var p2);
-                Fr.Mul(in ext[f0 + 2], in ext[f1 + 2], out var p3);
-                if (fs.Length == 3)
-                {
-                    int f2 = 3 * fs[2];
-                    Fr.Mul(in p0, in ext[f2], out p0);
-                    Fr.Mul(in p2, in ext[f2 + 1], out p2);
-                    Fr.Mul(in p3, in ext[f2 + 2], out p3);
-                }
-                Fr.Add(in a0, in p0, out a0);
-                Fr.Add(in a2, in p2, out a2);
-                Fr.Add(in a3, in p3, out a3);
-            }
-        }
+        finally { System.Buffers.ArrayPool<Fr>.Shared.Return(rented); }
     }
 
     /// <summary>Binds the current variable to r: every table halves in place.</summary>
@@ -234,18 +198,8 @@ public sealed class SumCheckProverState
     {
         int half = _half;
         int start = chunk * _chunkSize, end = Math.Min(half, start + _chunkSize);
-        Fr r = _r;
         foreach (var tab in _tables)
-        {
-            var lo = tab.AsSpan(start, end - start);
-            var hi = tab.AsSpan(start + half, end - start);
-            for (int i = 0; i < lo.Length; i++)
-            {
-                Fr.Sub(in hi[i], in lo[i], out var d);
-                Fr.Mul(in d, in r, out d);
-                Fr.Add(in lo[i], in d, out lo[i]);
-            }
-        }
+            FieldVectors.Fold(tab.AsSpan(start, end - start), tab.AsSpan(start + half, end - start), in _r);
     }
 
     /// <summary>After all ℓ rounds: f_i(r₁, …, r_ℓ) for every factor, in factor order.</summary>
