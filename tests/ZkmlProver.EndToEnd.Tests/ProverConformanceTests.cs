@@ -11,9 +11,10 @@ namespace ZkmlProver.EndToEnd.Tests;
 
 /// <summary>
 /// Every ONNX operator conformance test (../shared/onnx-node-tests) that the front end compiles is
-/// also proven: compile → commit → prove (batch 2: the test's input twice, the second row
-/// perturbed) → verify, and the verified outputs equal the reference evaluator's. A changed output
-/// value must then be rejected. This is the prover's coverage of the operators the front end supports.
+/// also proven: compile → commit → prove (batch 2: the test's input, and a perturbed copy) → verify,
+/// the verified outputs equal the reference evaluator's, and the same with the input private. A
+/// changed output value, and a cheating prover that changes one value of any computed tensor, must
+/// then be rejected. This is the prover's coverage of the operators the front end supports.
 /// </summary>
 public sealed class ProverConformanceTests(ITestOutputHelper output)
 {
@@ -74,6 +75,11 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
             if (!result.Accepted) return new(test, op, stage, $"rejected: {result.Verdict.Reason}");
             foreach (var (name, values) in result.Proof!.Outputs)
                 if (!values.SequenceEqual(witness[name])) return new(test, op, stage, $"output '{name}' differs from the reference evaluator");
+
+            stage = "private input";
+            var hidden = InferenceProver.Prove(circuit, q.Weights, commitment, key, input, 2, privateInput: true, rng: new Random(3));
+            var hiddenResult = InferenceVerifier.Verify(circuit, commitment, hidden.ToBytes());
+            if (!hiddenResult.Accepted) return new(test, op, stage, $"rejected: {hiddenResult.Verdict.Reason}");
 
             stage = "soundness";
             var (oname, ovalues) = proof.Outputs[0];
