@@ -72,9 +72,50 @@ public static class FieldVectors
 
     public static Fr Sum(ReadOnlySpan<Fr> a)
     {
+        int i = 0;
         Fr acc = Fr.Zero;
-        for (int i = 0; i < a.Length; i++) Fr.Add(in acc, in a[i], out acc);
+        if (s_useAvx512) acc = FrAvx512.Sum(a, out i);
+        for (; i < a.Length; i++) Fr.Add(in acc, in a[i], out acc);
         return acc;
+    }
+
+    /// <summary>c[i] = a[i] + b[i]. <paramref name="c"/> may be the same span as an input.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void AddBatch(ReadOnlySpan<Fr> a, ReadOnlySpan<Fr> b, Span<Fr> c)
+    {
+        if (a.Length != c.Length || b.Length != c.Length)
+            throw new ArgumentException($"length mismatch: {a.Length}, {b.Length}, {c.Length}");
+        int i = s_useAvx512 ? FrAvx512.AddBatch(a, b, c, subtract: false) : 0;
+        for (; i < c.Length; i++) Fr.Add(in a[i], in b[i], out c[i]);
+    }
+
+    /// <summary>c[i] = a[i] − b[i]. <paramref name="c"/> may be the same span as an input.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void SubBatch(ReadOnlySpan<Fr> a, ReadOnlySpan<Fr> b, Span<Fr> c)
+    {
+        if (a.Length != c.Length || b.Length != c.Length)
+            throw new ArgumentException($"length mismatch: {a.Length}, {b.Length}, {c.Length}");
+        int i = s_useAvx512 ? FrAvx512.AddBatch(a, b, c, subtract: true) : 0;
+        for (; i < c.Length; i++) Fr.Sub(in a[i], in b[i], out c[i]);
+    }
+
+    /// <summary>The line through (0, lo[i]) and (1, hi[i]) at X = 2 … count + 1:
+    /// dst[j·stride + i] = lo[i] + (j + 2)·(hi[i] − lo[i]) for j &lt; count (computed as hi + d, hi + 2d, …
+    /// with d = hi − lo). Used by sum-check provers to extend factor pairs to the evaluation points.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void ExtendLine(ReadOnlySpan<Fr> lo, ReadOnlySpan<Fr> hi, Span<Fr> dst, int count, int stride)
+    {
+        if (lo.Length != hi.Length) throw new ArgumentException($"length mismatch: {lo.Length} vs {hi.Length}");
+        if (count < 0 || (count > 0 && (stride < lo.Length || dst.Length < (count - 1) * stride + lo.Length)))
+            throw new ArgumentException($"destination of {dst.Length} too short for {count} rows of stride {stride} and length {lo.Length}");
+        if (count == 0) return;
+        int i = s_useAvx512 ? FrAvx512.ExtendLine(lo, hi, dst, count, stride) : 0;
+        for (; i < lo.Length; i++)
+        {
+            Fr.Sub(in hi[i], in lo[i], out var d);
+            Fr v = hi[i];
+            for (int j = 0; j < count; j++) { Fr.Add(in v, in d, out v); dst[j * stride + i] = v; }
+        }
     }
 
     /// <summary>y[i] += s·x[i].</summary>
@@ -108,21 +149,18 @@ public static class FieldVectors
         return lo;
     }
 
-    /// <summary>lo[i] ← lo[i] + r·(hi[i] − lo[i]) (one fold step over two equal-length halves).</summary>
+    /// <summary>lo[i] ← lo[i] + r·(hi[i] − lo[i]) (one fold step over two equal-length halves; with
+    /// AVX-512 one fused kernel per eight entries).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Fold(Span<Fr> lo, ReadOnlySpan<Fr> hi, in Fr r)
     {
         if (lo.Length != hi.Length) throw new ArgumentException($"length mismatch: {lo.Length} vs {hi.Length}");
-        Span<Fr> d = stackalloc Fr[Block];
-        for (int start = 0; start < lo.Length; start += Block)
+        int i = s_useAvx512 ? FrAvx512.Fold(lo, hi, in r) : 0;
+        for (; i < lo.Length; i++)
         {
-            int len = Math.Min(Block, lo.Length - start);
-            var db = d[..len];
-            var lb = lo.Slice(start, len);
-            var hb = hi.Slice(start, len);
-            for (int i = 0; i < db.Length; i++) Fr.Sub(in hb[i], in lb[i], out db[i]);
-            MulBatch(db, in r, db);
-            for (int i = 0; i < db.Length; i++) Fr.Add(in lb[i], in db[i], out lb[i]);
+            Fr.Sub(in hi[i], in lo[i], out var d);
+            Fr.Mul(in d, in r, out d);
+            Fr.Add(in lo[i], in d, out lo[i]);
         }
     }
 

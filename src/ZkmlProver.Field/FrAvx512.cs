@@ -37,7 +37,7 @@ namespace ZkmlProver.Field;
 /// scratch block that the caller provides (<see cref="Scratch"/>).</para>
 /// </remarks>
 [SkipLocalsInit]
-internal static class FrAvx512
+internal static partial class FrAvx512
 {
     /// <summary>True when the CPU and runtime support the kernel (AVX-512F).</summary>
     internal static bool IsSupported => Avx512F.IsSupported;
@@ -124,8 +124,8 @@ internal static class FrAvx512
         Split(w0, w1, w2, w3, out l0, out l1, out l2, out l3, out l4, out l5, out l6, out l7, out l8);
     }
 
-    /// <summary>Vectors in a <see cref="Scratch"/> block: b's nine limbs, then the nine digits m_k.</summary>
-    internal const int ScratchVectors = 18;
+    /// <summary>Vectors in a <see cref="Scratch"/> block: b's nine limbs, the nine digits m_k, four spare (fold).</summary>
+    internal const int ScratchVectors = 22;
 
     /// <summary>A 64-byte-aligned block of <see cref="ScratchVectors"/> vectors inside
     /// <paramref name="raw"/> (stack memory of at least <see cref="ScratchBytes"/> bytes).</summary>
@@ -300,6 +300,172 @@ internal static class FrAvx512
         w2 = (ShiftRightLogical(q5, 7) | ShiftLeft(q6, 22) | ShiftLeft(q7, 51)).AsUInt64();
         w3 = (ShiftRightLogical(q7, 13) | ShiftLeft(q8, 16) | ShiftLeft(q9, 45)).AsUInt64();
         TransposeStore(ref pc, w0, w1, w2, w3);
+    }
+
+    /// <summary>lo ← lo + r·(hi − lo) for eight elements; r's limbs in s[0 … 8] (see
+    /// <see cref="BroadcastB"/>), digits in s[9 … 17], lo's words kept in s[18 … 21] meanwhile.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static void FoldBlock(ref ulong plo, ref ulong phi, ref Vector512<long> s)
+    {
+        Transpose(ref plo, out var l0, out var l1, out var l2, out var l3);
+        ref Vector512<ulong> saved = ref Unsafe.As<Vector512<long>, Vector512<ulong>>(ref Unsafe.Add(ref s, 18));
+        saved = l0; Unsafe.Add(ref saved, 1) = l1; Unsafe.Add(ref saved, 2) = l2; Unsafe.Add(ref saved, 3) = l3;
+        Transpose(ref phi, out var h0, out var h1, out var h2, out var h3);
+        SubMod(h0, h1, h2, h3, l0, l1, l2, l3, out var e0, out var e1, out var e2, out var e3);
+        Split(e0, e1, e2, e3, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7, out var a8);
+        var Mask29 = Create(M29);
+        var NInv29 = Create(NInvL);
+        var N0 = Create(Nl0); var N1 = Create(Nl1); var N2 = Create(Nl2); var N3 = Create(Nl3); var N4 = Create(Nl4);
+        Vector512<long> acc, carry, m, q0, q1, q2, q3, q4, q5, q6, q7, q8, q9;
+        Vector512<ulong> w0, w1, w2, w3;
+        // Column 0.
+        acc = Mul(a0, Unsafe.Add(ref s, 0));
+        m = Mul(acc, NInv29) & Mask29;
+        Unsafe.Add(ref s, 9) = m;
+        acc += Mul(m, N0);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 1.
+        acc = Mul(a0, Unsafe.Add(ref s, 1)) + Mul(a1, Unsafe.Add(ref s, 0));
+        acc += Mul(m, N1) + carry;
+        m = Mul(acc, NInv29) & Mask29;
+        Unsafe.Add(ref s, 10) = m;
+        acc += Mul(m, N0);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 2.
+        acc = Mul(a0, Unsafe.Add(ref s, 2)) + Mul(a1, Unsafe.Add(ref s, 1)) + Mul(a2, Unsafe.Add(ref s, 0)) + Mul(Unsafe.Add(ref s, 9), N2);
+        acc += Mul(m, N1) + carry;
+        m = Mul(acc, NInv29) & Mask29;
+        Unsafe.Add(ref s, 11) = m;
+        acc += Mul(m, N0);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 3.
+        acc = Mul(a0, Unsafe.Add(ref s, 3)) + Mul(a1, Unsafe.Add(ref s, 2)) + Mul(a2, Unsafe.Add(ref s, 1)) + Mul(a3, Unsafe.Add(ref s, 0)) + Mul(Unsafe.Add(ref s, 9), N3) + Mul(Unsafe.Add(ref s, 10), N2);
+        acc += Mul(m, N1) + carry;
+        m = Mul(acc, NInv29) & Mask29;
+        Unsafe.Add(ref s, 12) = m;
+        acc += Mul(m, N0);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 4.
+        acc = Mul(a0, Unsafe.Add(ref s, 4)) + Mul(a1, Unsafe.Add(ref s, 3)) + Mul(a2, Unsafe.Add(ref s, 2)) + Mul(a3, Unsafe.Add(ref s, 1)) + Mul(a4, Unsafe.Add(ref s, 0)) + Mul(Unsafe.Add(ref s, 9), N4) + Mul(Unsafe.Add(ref s, 10), N3) + Mul(Unsafe.Add(ref s, 11), N2);
+        acc += Mul(m, N1) + carry;
+        m = Mul(acc, NInv29) & Mask29;
+        Unsafe.Add(ref s, 13) = m;
+        acc += Mul(m, N0);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 5.
+        acc = Mul(a0, Unsafe.Add(ref s, 5)) + Mul(a1, Unsafe.Add(ref s, 4)) + Mul(a2, Unsafe.Add(ref s, 3)) + Mul(a3, Unsafe.Add(ref s, 2)) + Mul(a4, Unsafe.Add(ref s, 1)) + Mul(a5, Unsafe.Add(ref s, 0)) + Mul(Unsafe.Add(ref s, 10), N4) + Mul(Unsafe.Add(ref s, 11), N3) + Mul(Unsafe.Add(ref s, 12), N2) - Unsafe.Add(ref s, 9);
+        acc += Mul(m, N1) + carry;
+        m = Mul(acc, NInv29) & Mask29;
+        Unsafe.Add(ref s, 14) = m;
+        acc += Mul(m, N0);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 6.
+        acc = Mul(a0, Unsafe.Add(ref s, 6)) + Mul(a1, Unsafe.Add(ref s, 5)) + Mul(a2, Unsafe.Add(ref s, 4)) + Mul(a3, Unsafe.Add(ref s, 3)) + Mul(a4, Unsafe.Add(ref s, 2)) + Mul(a5, Unsafe.Add(ref s, 1)) + Mul(a6, Unsafe.Add(ref s, 0)) + Mul(Unsafe.Add(ref s, 11), N4) + Mul(Unsafe.Add(ref s, 12), N3) + Mul(Unsafe.Add(ref s, 13), N2) - Unsafe.Add(ref s, 10);
+        acc += Mul(m, N1) + carry;
+        m = Mul(acc, NInv29) & Mask29;
+        Unsafe.Add(ref s, 15) = m;
+        acc += Mul(m, N0);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 7.
+        acc = Mul(a0, Unsafe.Add(ref s, 7)) + Mul(a1, Unsafe.Add(ref s, 6)) + Mul(a2, Unsafe.Add(ref s, 5)) + Mul(a3, Unsafe.Add(ref s, 4)) + Mul(a4, Unsafe.Add(ref s, 3)) + Mul(a5, Unsafe.Add(ref s, 2)) + Mul(a6, Unsafe.Add(ref s, 1)) + Mul(a7, Unsafe.Add(ref s, 0)) + Mul(Unsafe.Add(ref s, 12), N4) + Mul(Unsafe.Add(ref s, 13), N3) + Mul(Unsafe.Add(ref s, 14), N2) - Unsafe.Add(ref s, 11);
+        acc += Mul(m, N1) + carry;
+        m = Mul(acc, NInv29) & Mask29;
+        Unsafe.Add(ref s, 16) = m;
+        acc += Mul(m, N0);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 8.
+        acc = Mul(a0, Unsafe.Add(ref s, 8)) + Mul(a1, Unsafe.Add(ref s, 7)) + Mul(a2, Unsafe.Add(ref s, 6)) + Mul(a3, Unsafe.Add(ref s, 5)) + Mul(a4, Unsafe.Add(ref s, 4)) + Mul(a5, Unsafe.Add(ref s, 3)) + Mul(a6, Unsafe.Add(ref s, 2)) + Mul(a7, Unsafe.Add(ref s, 1)) + Mul(a8, Unsafe.Add(ref s, 0)) + Mul(Unsafe.Add(ref s, 13), N4) + Mul(Unsafe.Add(ref s, 14), N3) + Mul(Unsafe.Add(ref s, 15), N2) + ShiftLeft(Unsafe.Add(ref s, 9), 24) - Unsafe.Add(ref s, 12);
+        acc += Mul(m, N1) + carry;
+        m = Mul(acc, NInv29) & Create((1L << 24) - 1);
+        Unsafe.Add(ref s, 17) = m;
+        acc += Mul(m, N0);
+        q0 = ShiftRightArithmetic(acc, 24) & Create(31L);
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 9.
+        acc = Mul(a1, Unsafe.Add(ref s, 8)) + Mul(a2, Unsafe.Add(ref s, 7)) + Mul(a3, Unsafe.Add(ref s, 6)) + Mul(a4, Unsafe.Add(ref s, 5)) + Mul(a5, Unsafe.Add(ref s, 4)) + Mul(a6, Unsafe.Add(ref s, 3)) + Mul(a7, Unsafe.Add(ref s, 2)) + Mul(a8, Unsafe.Add(ref s, 1)) + Mul(Unsafe.Add(ref s, 14), N4) + Mul(Unsafe.Add(ref s, 15), N3) + Mul(Unsafe.Add(ref s, 16), N2) + ShiftLeft(Unsafe.Add(ref s, 10), 24) - Unsafe.Add(ref s, 13);
+        acc += Mul(m, N1) + carry;
+        q1 = acc & Mask29;
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 10.
+        acc = Mul(a2, Unsafe.Add(ref s, 8)) + Mul(a3, Unsafe.Add(ref s, 7)) + Mul(a4, Unsafe.Add(ref s, 6)) + Mul(a5, Unsafe.Add(ref s, 5)) + Mul(a6, Unsafe.Add(ref s, 4)) + Mul(a7, Unsafe.Add(ref s, 3)) + Mul(a8, Unsafe.Add(ref s, 2)) + Mul(Unsafe.Add(ref s, 15), N4) + Mul(Unsafe.Add(ref s, 16), N3) + Mul(Unsafe.Add(ref s, 17), N2) + ShiftLeft(Unsafe.Add(ref s, 11), 24) - Unsafe.Add(ref s, 14);
+        acc += carry;
+        q2 = acc & Mask29;
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 11.
+        acc = Mul(a3, Unsafe.Add(ref s, 8)) + Mul(a4, Unsafe.Add(ref s, 7)) + Mul(a5, Unsafe.Add(ref s, 6)) + Mul(a6, Unsafe.Add(ref s, 5)) + Mul(a7, Unsafe.Add(ref s, 4)) + Mul(a8, Unsafe.Add(ref s, 3)) + Mul(Unsafe.Add(ref s, 16), N4) + Mul(Unsafe.Add(ref s, 17), N3) + ShiftLeft(Unsafe.Add(ref s, 12), 24) - Unsafe.Add(ref s, 15);
+        acc += carry;
+        q3 = acc & Mask29;
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 12.
+        acc = Mul(a4, Unsafe.Add(ref s, 8)) + Mul(a5, Unsafe.Add(ref s, 7)) + Mul(a6, Unsafe.Add(ref s, 6)) + Mul(a7, Unsafe.Add(ref s, 5)) + Mul(a8, Unsafe.Add(ref s, 4)) + Mul(Unsafe.Add(ref s, 17), N4) + ShiftLeft(Unsafe.Add(ref s, 13), 24) - Unsafe.Add(ref s, 16);
+        acc += carry;
+        q4 = acc & Mask29;
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 13.
+        acc = Mul(a5, Unsafe.Add(ref s, 8)) + Mul(a6, Unsafe.Add(ref s, 7)) + Mul(a7, Unsafe.Add(ref s, 6)) + Mul(a8, Unsafe.Add(ref s, 5)) + ShiftLeft(Unsafe.Add(ref s, 14), 24) - Unsafe.Add(ref s, 17);
+        acc += carry;
+        q5 = acc & Mask29;
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 14.
+        acc = Mul(a6, Unsafe.Add(ref s, 8)) + Mul(a7, Unsafe.Add(ref s, 7)) + Mul(a8, Unsafe.Add(ref s, 6)) + ShiftLeft(Unsafe.Add(ref s, 15), 24);
+        acc += carry;
+        q6 = acc & Mask29;
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 15.
+        acc = Mul(a7, Unsafe.Add(ref s, 8)) + Mul(a8, Unsafe.Add(ref s, 7)) + ShiftLeft(Unsafe.Add(ref s, 16), 24);
+        acc += carry;
+        q7 = acc & Mask29;
+        carry = ShiftRightArithmetic(acc, 29);
+        // Column 16.
+        acc = Mul(a8, Unsafe.Add(ref s, 8)) + ShiftLeft(Unsafe.Add(ref s, 17), 24);
+        acc += carry;
+        q8 = acc & Mask29;
+        q9 = ShiftRightArithmetic(acc, 29);
+
+
+        // Conditional subtraction of n: d = q − n with a signed borrow chain; keep q if d < 0.
+        Vector512<long> d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, br;
+        d0 = q0 - Create(P0); br = ShiftRightArithmetic(d0, 5); d0 &= Create(31L);
+        d1 = q1 - Create(P1) + br; br = ShiftRightArithmetic(d1, 29); d1 &= Mask29;
+        d2 = q2 - Create(P2) + br; br = ShiftRightArithmetic(d2, 29); d2 &= Mask29;
+        d3 = q3 - Create(P3) + br; br = ShiftRightArithmetic(d3, 29); d3 &= Mask29;
+        d4 = q4 - Create(P4) + br; br = ShiftRightArithmetic(d4, 29); d4 &= Mask29;
+        d5 = q5 - Create(P5) + br; br = ShiftRightArithmetic(d5, 29); d5 &= Mask29;
+        d6 = q6 - Mask29 + br; br = ShiftRightArithmetic(d6, 29); d6 &= Mask29;
+        d7 = q7 - Mask29 + br; br = ShiftRightArithmetic(d7, 29); d7 &= Mask29;
+        d8 = q8 - Mask29 + br; br = ShiftRightArithmetic(d8, 29); d8 &= Mask29;
+        d9 = q9 - Create(P9) + br;
+        var keep = LessThan(d9, Vector512<long>.Zero);
+        q0 = ConditionalSelect(keep, q0, d0); q1 = ConditionalSelect(keep, q1, d1);
+        q2 = ConditionalSelect(keep, q2, d2); q3 = ConditionalSelect(keep, q3, d3);
+        q4 = ConditionalSelect(keep, q4, d4); q5 = ConditionalSelect(keep, q5, d5);
+        q6 = ConditionalSelect(keep, q6, d6); q7 = ConditionalSelect(keep, q7, d7);
+        q8 = ConditionalSelect(keep, q8, d8); q9 = ConditionalSelect(keep, q9, d9);
+
+        // Pack: q0 at bit 0, q_k (k ≥ 1) at bit 5 + 29(k − 1).
+        w0 = (q0 | ShiftLeft(q1, 5) | ShiftLeft(q2, 34) | ShiftLeft(q3, 63)).AsUInt64();
+        w1 = (ShiftRightLogical(q3, 1) | ShiftLeft(q4, 28) | ShiftLeft(q5, 57)).AsUInt64();
+        w2 = (ShiftRightLogical(q5, 7) | ShiftLeft(q6, 22) | ShiftLeft(q7, 51)).AsUInt64();
+        w3 = (ShiftRightLogical(q7, 13) | ShiftLeft(q8, 16) | ShiftLeft(q9, 45)).AsUInt64();
+        AddMod(saved, Unsafe.Add(ref saved, 1), Unsafe.Add(ref saved, 2), Unsafe.Add(ref saved, 3), w0, w1, w2, w3, out w0, out w1, out w2, out w3);
+        TransposeStore(ref plo, w0, w1, w2, w3);
+    }
+
+    /// <summary>lo[i] ← lo[i] + r·(hi[i] − lo[i]) for the first ⌊len/8⌋·8 entries; returns how many were done.</summary>
+    internal static int Fold(Span<Fr> lo, ReadOnlySpan<Fr> hi, in Fr r)
+    {
+        int blocks = lo.Length >> 3;
+        if (blocks == 0) return 0;
+        ref ulong pl = ref Unsafe.As<Fr, ulong>(ref MemoryMarshal.GetReference(lo));
+        ref ulong ph = ref Unsafe.As<Fr, ulong>(ref MemoryMarshal.GetReference(hi));
+        ref Vector512<long> s = ref Scratch(stackalloc byte[ScratchBytes]);
+        BroadcastB(in r, ref s);
+        for (int i = 0; i < blocks; i++)
+        {
+            nuint o = (nuint)i * 32;
+            FoldBlock(ref Unsafe.Add(ref pl, o), ref Unsafe.Add(ref ph, o), ref s);
+        }
+        return blocks << 3;
     }
 
     /// <summary>c[i] = a[i]·b[i] for the first ⌊len/8⌋·8 entries; returns how many were done. Lengths

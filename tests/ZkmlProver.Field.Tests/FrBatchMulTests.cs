@@ -9,8 +9,9 @@ namespace ZkmlProver.Field.Tests;
 /// Montgomery limbs and the kernel's 29-bit limbs, every length 0…17 (tails), aliasing, and the
 /// vector kernels built on it (inner product, scaled add, scale, fold) on both paths.
 /// </summary>
-/// <remarks>All tests that flip <see cref="FieldVectors.UseAvx512"/> live in this class (xunit runs
-/// a class's tests sequentially), and every flip is restored.</remarks>
+/// <remarks>Tests that flip <see cref="FieldVectors.UseAvx512"/> share one xunit collection (run
+/// sequentially), and every flip is restored.</remarks>
+[Collection("FieldVectors.UseAvx512")]
 public class FrBatchMulTests
 {
     private static readonly BigInteger N = Fr.Modulus;
@@ -23,7 +24,7 @@ public class FrBatchMulTests
 
     /// <summary>Montgomery-limb values that stress the kernel: 0, 1, n − 1, all-ones 64-bit limbs,
     /// all-ones / zero 29-bit limbs, powers of two at every limb boundary, n − 2^k.</summary>
-    private static Fr[] Edges()
+    internal static Fr[] Edges()
     {
         BigInteger one = BigInteger.One, w = one << 64, l29 = (one << 29) - 1;
         var vs = new List<BigInteger> { 0, 1, 2, N - 1, N - 2, N / 2, (N + 1) / 2, (one << 256) - N, (one << 255) - 1, one << 255 };
@@ -55,7 +56,7 @@ public class FrBatchMulTests
     }
 
     /// <summary>Runs <paramref name="body"/> on the scalar path and, where supported, on the AVX-512 path.</summary>
-    private static void BothPaths(Action body)
+    internal static void BothPaths(Action body)
     {
         bool saved = FieldVectors.UseAvx512;
         try

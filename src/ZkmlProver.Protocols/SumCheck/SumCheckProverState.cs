@@ -143,36 +143,20 @@ public sealed class SumCheckProverState
             {
                 int len = Math.Min(Block, end - b0);
                 for (int f = 0; f < nf && extra > 0; f++)
-                {
-                    var lo = tables[f].AsSpan(b0, len);
-                    var hi = tables[f].AsSpan(b0 + half, len);
-                    var e = ext.Slice(f * extra * Block, extra * Block);
-                    for (int i = 0; i < len; i++)
-                    {
-                        Fr.Sub(in hi[i], in lo[i], out var d);
-                        Fr.Add(in hi[i], in d, out var v);
-                        e[i] = v;
-                        for (int k = 1; k < extra; k++) { Fr.Add(in v, in d, out v); e[k * Block + i] = v; }
-                    }
-                }
+                    FieldVectors.ExtendLine(tables[f].AsSpan(b0, len), tables[f].AsSpan(b0 + half, len), ext.Slice(f * extra * Block), extra, Block);
                 for (int k = 0; k < points; k = k == 0 ? 2 : k + 1)
                 {
                     for (int t = 0; t < nt; t++)
                     {
                         var fs = termFactors[t];
-                        var p = prod[..len];
                         ReadOnlySpan<Fr> first = k == 0 ? tables[fs[0]].AsSpan(b0, len) : ext.Slice((fs[0] * extra + k - 2) * Block, len);
-                        if (fs.Length == 1) first.CopyTo(p);
-                        else
-                        {
-                            ReadOnlySpan<Fr> second = k == 0 ? tables[fs[1]].AsSpan(b0, len) : ext.Slice((fs[1] * extra + k - 2) * Block, len);
-                            FieldVectors.MulBatch(first, second, p);
-                            for (int m = 2; m < fs.Length; m++)
-                                FieldVectors.MulBatch(p, k == 0 ? tables[fs[m]].AsSpan(b0, len) : ext.Slice((fs[m] * extra + k - 2) * Block, len), p);
-                        }
-                        Fr a = acc[t * points + k];
-                        for (int i = 0; i < p.Length; i++) Fr.Add(in a, in p[i], out a);
-                        acc[t * points + k] = a;
+                        if (fs.Length == 1) { acc[t * points + k] += FieldVectors.Sum(first); continue; }
+                        var p = prod[..len];
+                        ReadOnlySpan<Fr> second = k == 0 ? tables[fs[1]].AsSpan(b0, len) : ext.Slice((fs[1] * extra + k - 2) * Block, len);
+                        FieldVectors.MulBatch(first, second, p);
+                        for (int m = 2; m < fs.Length; m++)
+                            FieldVectors.MulBatch(p, k == 0 ? tables[fs[m]].AsSpan(b0, len) : ext.Slice((fs[m] * extra + k - 2) * Block, len), p);
+                        acc[t * points + k] += FieldVectors.Sum(p);
                     }
                 }
             }
