@@ -53,26 +53,10 @@ public static class AvgPoolStep
 
     public static void Prove(ProverContext ctx, AvgPool2dLayer layer, EvalClaim y)
     {
-        var s = ctx.Session;
-        var bits = ctx.Plan.BitsOf(layer, "z");
-        var xp = bits.XPoint(y.Point);
-        bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
-        Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);
         Fr z = Mle.Evaluate(Operands.ToField(Scaled(ctx, layer)), y.Point);
-        var cz = s.CommitValue("avgpool/z", xp, z + offset);
-        bits.Committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
-        ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), new EvalClaim(y.Point, cz.Commitment - offset * s.Key.G, z, cz.Blind));
+        ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), y, z));
     }
 
     public static void Verify(VerifierContext ctx, AvgPool2dLayer layer, EvalClaim y)
-    {
-        var v = ctx.Session;
-        var bits = ctx.Plan.BitsOf(layer, "z");
-        var xp = bits.XPoint(y.Point);
-        bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
-        Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);
-        var cz = v.ReceiveValue("avgpool/z", xp);
-        bits.Committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
-        ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), new EvalClaim(y.Point, cz.Commitment - offset * v.Key.G));
-    }
+        => ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), y));
 }

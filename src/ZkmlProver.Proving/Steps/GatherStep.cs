@@ -100,69 +100,68 @@ public static class GatherStep
 
     /// <summary>
     /// A claim on a view M·W_b of a weight W broadcast over the batch (a constant operand of a
-    /// Transpose, Reshape or Concat): (M·W_b)~(r_b, r_o) = Ĩ_B(r_b)·Σ_x M̃(r_o, x)·W̃(x), one ZK
-    /// sum-check of degree 2 over the weight's variables, then a claim W̃(r*) on the model commitment.
+    /// Transpose, Reshape or Concat): (M·W_b)~(r_b, r_o) = Ĩ_B(r_b)·Σ_x M̃(r_o, x)·W̃(x), then a claim
+    /// W̃(r*) on the model commitment.
     /// </summary>
     public static void ProveWeight(ProverContext ctx, string weight, GatherMap map, EvalClaim claim)
     {
-        var s = ctx.Session;
         var layout = ctx.Plan.WeightLayouts[weight];
         int bv = claim.Point.Length - map.Out.NumVars;
         var a = new Fr[layout.PaddedSize];
         map.AccumulateIn(Mle.EqTable(claim.Point[bv..]), TensorLayout.PrefixIndicator(ctx.Plan.Batch, claim.Point[..bv]), a);
-        var output = ZkSumCheck.Prove(s.Transcript, claim.Commitment, claim.Value, claim.Blind, Terms, [a, layout.ToTable(ctx.WeightValues[weight])], s.Rng, requireTrueClaim: !s.Cheating);
-        output.Proof.Write(s.Writer);
-        Fr av = output.FactorValues[0];
-        var cw = s.CommitValue("view/w", output.Point, output.FactorValues[1]);
-        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, av * cw.Commitment, output.Blind, av * cw.Blind, s.Rng).Write(s.Writer);
-        ctx.Weight(weight).AddPointClaim(cw);
+        ctx.Weight(weight).AddPointClaim(ProveView(ctx.Session, a, layout.ToTable(ctx.WeightValues[weight]), claim));
     }
 
     public static void VerifyWeight(VerifierContext ctx, string weight, GatherMap map, EvalClaim claim)
     {
-        var v = ctx.Session;
-        var layout = ctx.Plan.WeightLayouts[weight];
-        int bv = claim.Point.Length - map.Out.NumVars, n = layout.NumVars;
-        var proof = v.Read<ZkSumCheckProof>($"view of '{weight}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 2, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, claim.Commitment, n, 2, proof, out var sub, v.Acc), $"view of '{weight}' sum-check");
-        Fr av = TensorLayout.PrefixIndicator(ctx.Plan.Batch, claim.Point[..bv]) * map.Evaluate(claim.Point[bv..], sub!.Point);
-        var cw = v.ReceiveValue("view/w", sub.Point);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * cw.Commitment, v.Read<EqualityProof>("view final", EqualityProof.TryRead), v.Acc), $"view of '{weight}' final check");
-        ctx.Weight(weight).AddPointClaim(cw);
+        int bv = claim.Point.Length - map.Out.NumVars;
+        ctx.Weight(weight).AddPointClaim(VerifyView(ctx.Session, ctx.Plan.WeightLayouts[weight].NumVars, claim, $"view of '{weight}'",
+            r => TensorLayout.PrefixIndicator(ctx.Plan.Batch, claim.Point[..bv]) * map.Evaluate(claim.Point[bv..], r)));
     }
 
     /// <summary>
     /// A claim on a view M·T of a tensor T committed during the proof (over a layout with the batch
-    /// first, like an activation): Σ_x A(x)·T̃(x) with A(b, x) = eq(r_b, b)·M̃(r_o, x), a ZK sum-check of
-    /// degree 2, then a point claim T̃(r*) on the commitment.
+    /// first, like an activation): A(b, x) = eq(r_b, b)·M̃(r_o, x), then a point claim T̃(r*) on the
+    /// commitment.
     /// </summary>
     public static void ProveCommitted(ProverContext ctx, CommittedTensor target, Fr[] table, GatherMap map, EvalClaim claim)
     {
-        var s = ctx.Session;
         int n = Mle.NumVars(table.Length), xs = map.In.PaddedSize, bv = n - map.In.NumVars;
         var ai = new Fr[xs];
         map.AccumulateIn(Mle.EqTable(claim.Point[bv..]), Fr.One, ai);
         var eqB = Mle.EqTable(claim.Point[..bv]);
         var a = new Fr[table.Length];
         for (int b = 0; b < eqB.Length; b++) FieldVectors.ScaledAdd(a.AsSpan(b * xs, xs), eqB[b], ai);
-        var output = ZkSumCheck.Prove(s.Transcript, claim.Commitment, claim.Value, claim.Blind, Terms, [a, (Fr[])table.Clone()], s.Rng, requireTrueClaim: !s.Cheating);
-        output.Proof.Write(s.Writer);
-        Fr av = output.FactorValues[0];
-        var ct = s.CommitValue("view/t", output.Point, output.FactorValues[1]);
-        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, av * ct.Commitment, output.Blind, av * ct.Blind, s.Rng).Write(s.Writer);
-        target.AddPointClaim(ct);
+        target.AddPointClaim(ProveView(ctx.Session, a, (Fr[])table.Clone(), claim));
     }
 
     public static void VerifyCommitted(VerifierContext ctx, CommittedTensor target, GatherMap map, EvalClaim claim)
     {
-        var v = ctx.Session;
         int n = target.Shape.NumVars, bv = n - map.In.NumVars;
-        var proof = v.Read<ZkSumCheckProof>($"view of '{target.Name}' sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 2, out p));
-        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, claim.Commitment, n, 2, proof, out var sub, v.Acc), $"view of '{target.Name}' sum-check");
-        var rStar = sub!.Point;
-        Fr av = Mle.Eq(claim.Point[..bv], rStar[..bv]) * map.Evaluate(claim.Point[bv..], rStar[bv..]);
-        var ct = v.ReceiveValue("view/t", rStar);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * ct.Commitment, v.Read<EqualityProof>("view final", EqualityProof.TryRead), v.Acc), $"view of '{target.Name}' final check");
-        target.AddPointClaim(ct);
+        target.AddPointClaim(VerifyView(ctx.Session, n, claim, $"view of '{target.Name}'",
+            r => Mle.Eq(claim.Point[..bv], r[..bv]) * map.Evaluate(claim.Point[bv..], r[bv..])));
+    }
+
+    /// <summary>Σ_x A(x)·T(x) = claim by a ZK sum-check of degree 2 (A public, T committed); returns the
+    /// committed claim T̃(r*) after proving C_final = Ã(r*)·C_T.</summary>
+    private static EvalClaim ProveView(ProverSession s, Fr[] a, Fr[] t, EvalClaim claim)
+    {
+        var output = ZkSumCheck.Prove(s.Transcript, claim.Commitment, claim.Value, claim.Blind, Terms, [a, t], s.Rng, requireTrueClaim: !s.Cheating);
+        output.Proof.Write(s.Writer);
+        Fr av = output.FactorValues[0];
+        var ct = s.CommitValue("view/t", output.Point, output.FactorValues[1]);
+        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, av * ct.Commitment, output.Blind, av * ct.Blind, s.Rng).Write(s.Writer);
+        return ct;
+    }
+
+    /// <summary>Mirror of <see cref="ProveView"/>; <paramref name="aAt"/> evaluates Ã at the final point.</summary>
+    private static EvalClaim VerifyView(VerifierSession v, int n, EvalClaim claim, string where, Func<Fr[], Fr> aAt)
+    {
+        var proof = v.Read<ZkSumCheckProof>($"{where} sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 2, out p));
+        VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, claim.Commitment, n, 2, proof, out var sub, v.Acc), $"{where} sum-check");
+        Fr av = aAt(sub!.Point);
+        var ct = v.ReceiveValue("view/t", sub.Point);
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, av * ct.Commitment, v.Read<EqualityProof>("view final", EqualityProof.TryRead), v.Acc), $"{where} final check");
+        return ct;
     }
 }

@@ -33,21 +33,14 @@ public static class LeakyReluStep
     public static void Prove(ProverContext ctx, LeakyReluLayer layer, EvalClaim y)
     {
         var s = ctx.Session;
-        var bits = ctx.Plan.BitsOf(layer, "z");
-        var xp = bits.XPoint(y.Point);
-        bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
-        Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);
-        Fr z = Mle.Evaluate(Operands.ToField(Scaled(ctx, layer)), y.Point);
-        var cz = s.CommitValue("leaky/z", xp, z + offset);
-        bits.Committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
-        var zc = cz.Commitment - offset * s.Key.G;
+        var zc = RescaleStep.ProveQuotient(s, ctx.Plan.BitsOf(layer, "z"), y, Mle.Evaluate(Operands.ToField(Scaled(ctx, layer)), y.Point));
         var xl = ctx.LongTable(layer.Input);
         var relu = new long[xl.Length];
         for (int i = 0; i < relu.Length; i++) relu[i] = Math.Max(xl[i], 0);
         var crel = s.CommitValue("leaky/relu", y.Point, Mle.Evaluate(Operands.ToField(relu), y.Point));
         var cx = s.CommitValue("leaky/x", y.Point, Mle.Evaluate(ctx.Table(layer.Input), y.Point));
         var (ka, kx) = Coefficients(layer);
-        EqualityProof.Prove(s.Transcript, s.Key, zc, ka * crel.Commitment + kx * cx.Commitment, cz.Blind, ka * crel.Blind + kx * cx.Blind, s.Rng).Write(s.Writer);
+        EqualityProof.Prove(s.Transcript, s.Key, zc.Commitment, ka * crel.Commitment + kx * cx.Commitment, zc.Blind, ka * crel.Blind + kx * cx.Blind, s.Rng).Write(s.Writer);
         ctx.Claim(layer.Input, cx);
         var (cq, cs) = ReluArgument.Prove(s, crel, ctx.Table(layer.Input), xl);
         ReluStep.Record(ctx, layer, layer.Input, cq, cs);
@@ -56,13 +49,7 @@ public static class LeakyReluStep
     public static void Verify(VerifierContext ctx, LeakyReluLayer layer, EvalClaim y)
     {
         var v = ctx.Session;
-        var bits = ctx.Plan.BitsOf(layer, "z");
-        var xp = bits.XPoint(y.Point);
-        bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), y);
-        Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(y.Point);
-        var cz = v.ReceiveValue("leaky/z", xp);
-        bits.Committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
-        var zc = cz.Commitment - offset * v.Key.G;
+        var zc = RescaleStep.VerifyQuotient(v, ctx.Plan.BitsOf(layer, "z"), y).Commitment;
         var crel = v.ReceiveValue("leaky/relu", y.Point);
         var cx = v.ReceiveValue("leaky/x", y.Point);
         var (ka, kx) = Coefficients(layer);
