@@ -39,6 +39,32 @@ public static class SmallCircuits
         return (circuit, new WeightSet(weights));
     }
 
+    /// <summary>A residual block with a branch: x[K] → Dense(K) → Rescale → h; out = Relu(h) + x and
+    /// side = Relu(h)·h (h is read by two layers, x by a Dense and an Add, Relu(h) by an Add and a Mul;
+    /// two outputs).</summary>
+    public static (Circuit.Circuit Circuit, WeightSet Weights) Residual(int k, int seed)
+    {
+        var rng = new Random(seed);
+        long[] Rand(int n, int mag) => Enumerable.Range(0, n).Select(_ => (long)rng.Next(-mag, mag + 1)).ToArray();
+        TensorInfo Act(string name, int scale, int bits) => new() { Name = name, Kind = TensorKind.Activation, Shape = [k], Scale = scale, Bits = bits };
+        var tensors = new List<TensorInfo>
+        {
+            new() { Name = "x", Kind = TensorKind.Input, Shape = [k], Scale = 6, Bits = 10 },
+            new() { Name = "w", Kind = TensorKind.Weight, Shape = [k, k], Scale = 6, Bits = 10 },
+            Act("y", 12, 32), Act("h", 6, 16), Act("a", 6, 16), Act("out", 6, 17), Act("side", 12, 32),
+        };
+        var layers = new List<Layer>
+        {
+            new DenseLayer { Name = "fc", Input = "x", Weight = "w", Output = "y" },
+            new RescaleLayer { Name = "rs", Input = "y", Shift = 6, Output = "h" },
+            new ReluLayer { Name = "relu", Input = "h", Output = "a" },
+            new AddLayer { Name = "skip", A = "a", B = "x", Output = "out" },
+            new MulLayer { Name = "gate", A = "a", B = "h", Output = "side" },
+        };
+        var circuit = new Circuit.Circuit { Name = "residual", Input = "x", Outputs = ["out", "side"], Tensors = [.. tensors], Layers = [.. layers] }.WithDigest();
+        return (circuit, new WeightSet(new Dictionary<string, long[]> { ["w"] = Rand(k * k, 60) }));
+    }
+
     public static long[] Inputs(int batch, int k, int seed)
     {
         var rng = new Random(seed);
