@@ -128,6 +128,9 @@ public static class FieldQuick
             string path = avx ? "avx512" : "scalar";
             Time($"fr MulBatch a[i]*b[i], {BatchLen} ({path})", Ops, () => MulBatchLoop(xs, ys, zs, Ops));
             Time($"fr MulBatch a[i]*s, {BatchLen} ({path})", Ops, () => MulBatchScalarLoop(xs, a, zs, Ops));
+            Time($"fr AddBatch a[i]+b[i], {BatchLen} ({path})", Ops, () => Repeat(() => FieldVectors.AddBatch(xs, ys, zs), Ops));
+            Time($"fr InnerProduct, {BatchLen} ({path})", Ops, () => Repeat(() => FieldVectors.InnerProduct(xs, ys), Ops));
+            Time($"fr Fold lo+s*(hi-lo), {BatchLen} ({path})", Ops, () => Repeat(() => FieldVectors.Fold(zs, ys, in a), Ops));
         }
         FieldVectors.UseAvx512 = true;
         int n = 1 << logN;
@@ -152,6 +155,21 @@ public static class FieldQuick
     }
 
     private const int BatchLen = 1024;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ulong Repeat(Action body, int ops)
+    {
+        for (int done = 0; done < ops; done += BatchLen) body();
+        return 0;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static ulong Repeat(Func<Fr> body, int ops)
+    {
+        Fr acc = Fr.Zero;
+        for (int done = 0; done < ops; done += BatchLen) acc += body();
+        return (ulong)acc.GetHashCode();
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static ulong MulBatchLoop(Fr[] x, Fr[] y, Fr[] z, int ops)

@@ -65,7 +65,7 @@ public static class FieldVectors
             int len = Math.Min(Block, a.Length - start);
             var tb = t[..len];
             MulBatch(a.Slice(start, len), b.Slice(start, len), tb);
-            for (int i = 0; i < tb.Length; i++) Fr.Add(in acc, in tb[i], out acc);
+            acc += Sum(tb);
         }
         return acc;
     }
@@ -130,7 +130,7 @@ public static class FieldVectors
             var tb = t[..len];
             var yb = y.Slice(start, len);
             MulBatch(x.Slice(start, len), in s, tb);
-            for (int i = 0; i < tb.Length; i++) Fr.Add(in yb[i], in tb[i], out yb[i]);
+            AddBatch(yb, tb, yb);
         }
     }
 
