@@ -35,6 +35,10 @@ namespace ZkmlProver.Field;
 /// processes (it depends on the stack's address). So the kernel keeps only a's limbs, the constants
 /// and the running column in registers and reads b's limbs and the digits from a 64-byte-aligned
 /// scratch block that the caller provides (<see cref="Scratch"/>).</para>
+/// <para><b>Column code.</b> <see cref="MulBlock"/> and <see cref="FoldBlock"/> share the same
+/// straight-line columns (written out by a script; edit both or neither): column k is the sum of
+/// a_i·b_(k−i), m_i·n_(k−i) for k − i ∈ {2, 3, 4} and m_(k−8)·2^24, minus m_(k−5), then plus the
+/// latest digit's m_(k−1)·n_1 and the carry (the only terms on the serial chain).</para>
 /// </remarks>
 [SkipLocalsInit]
 internal static partial class FrAvx512
