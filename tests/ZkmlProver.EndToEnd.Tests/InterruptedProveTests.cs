@@ -39,15 +39,20 @@ public sealed class InterruptedProveTests
         var stderr = new System.Text.StringBuilder();
         bool stoppedByTerm = false;
         var proving = new ManualResetEventSlim();
-        p.ErrorDataReceived += (_, e) =>
+        // Dedicated reader threads, not the async DataReceived events: those run on the thread pool,
+        // which other tests running in parallel (provers with Parallel.For) can starve for seconds,
+        // so the first progress line would be seen only after the child had finished.
+        var errReader = new Thread(() =>
         {
-            if (e.Data is null) return;
-            lock (stderr) stderr.AppendLine(e.Data);
-            if (e.Data.StartsWith("prove: ", StringComparison.Ordinal)) proving.Set();
-        };
-        p.OutputDataReceived += (_, _) => { };
-        p.BeginErrorReadLine();
-        p.BeginOutputReadLine();
+            while (p.StandardError.ReadLine() is { } line)
+            {
+                lock (stderr) stderr.AppendLine(line);
+                if (line.StartsWith("prove: ", StringComparison.Ordinal)) proving.Set();
+            }
+        }) { IsBackground = true };
+        var outReader = new Thread(() => { while (p.StandardOutput.ReadLine() is not null) { } }) { IsBackground = true };
+        errReader.Start();
+        outReader.Start();
         try
         {
             Assert.True(proving.Wait(TimeSpan.FromSeconds(180)), $"prove never reported progress; stderr:\n{stderr}");
