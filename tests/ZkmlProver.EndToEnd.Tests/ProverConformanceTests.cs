@@ -151,4 +151,53 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
         }
         Assert.True(o.Proven, $"{test} ({op}) stopped at {o.Stage}: {o.Detail}");
     }
+
+    /// <summary>Random single-byte mutations of proofs that use the general layer steps (softmax,
+    /// concatenation, average pooling, LeakyRelu, MatMul of two tensors, Mul/Add broadcasting): every
+    /// one is rejected with a reason, never an exception.</summary>
+    [Theory]
+    [InlineData("test_softmax_axis_1")]
+    [InlineData("test_concat_3d_axis_1")]
+    [InlineData("test_averagepool_2d_pads_count_include_pad")]
+    [InlineData("test_leakyrelu")]
+    [InlineData("test_matmul_4d")]
+    [InlineData("test_mul_bcast")]
+    [InlineData("test_clip_splitbounds")]
+    public void MutatedProofsAreRejected(string test)
+    {
+        if (SharedRoot is not { } root)
+        {
+            Assert.True(Environment.GetEnvironmentVariable("ZKML_REQUIRE_SHARED") != "1", "../shared/onnx-node-tests is required (ZKML_REQUIRE_SHARED=1)");
+            return;
+        }
+        var (circuit, commitment, bytes) = ProveOnce(root, test);
+        var rng = new Random(11);
+        for (int i = 0; i < 60; i++)
+        {
+            var m = (byte[])bytes.Clone();
+            int pos = rng.Next(m.Length);
+            m[pos] ^= (byte)rng.Next(1, 256);
+            var r = InferenceVerifier.Verify(circuit, commitment, m);
+            Assert.False(r.Accepted, $"{test}: mutation at byte {pos} accepted");
+            Assert.False(string.IsNullOrWhiteSpace(r.Verdict.Reason));
+        }
+    }
+
+    private static (Circuit.Circuit, ModelCommitment, byte[]) ProveOnce(string root, string test)
+    {
+        string dir = Path.Combine(root, test), modelPath = Path.Combine(dir, "model.onnx");
+        var proto = OnnxLoader.ReadProto(modelPath);
+        var init = proto.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var inputs = proto.Graph.Input.Select(i => i.Name).Where(n => !init.Contains(n)).ToList();
+        var tensors = inputs.Select((_, i) => TensorProtoReader.ReadFile(Path.Combine(dir, "test_data_set_0", $"input_{i}.pb"))).ToList();
+        var bound = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
+        for (int i = 1; i < inputs.Count; i++) bound[inputs[i]] = tensors[i];
+        var model = OnnxLoader.Load(proto, modelPath, new OnnxLoadOptions { ConstantInputs = bound });
+        var rows = new InputData(test, [tensors[0].Data.ToArray()]);
+        var q = Quantizer.Quantize(model, rows);
+        var circuit = q.Circuit.Digest is null ? q.Circuit.WithDigest() : q.Circuit;
+        var (commitment, key) = ModelCommitter.Commit(circuit, q.Weights, new Random(1));
+        var proof = InferenceProver.Prove(circuit, q.Weights, commitment, key, q.QuantizeInputs(rows), 1, rng: new Random(2));
+        return (circuit, commitment, proof.ToBytes());
+    }
 }
