@@ -331,6 +331,8 @@ public sealed class LogDotProductProof
         t.AppendPoint(Lbl + "delta", proof.Delta);
         t.AppendPoint(Lbl + "beta", proof.Beta);
         var c = t.ChallengeScalar(Lbl + "c");
+        if (Sigma.SigmaObserver.Active)
+            Sigma.SigmaObserver.Report(new Sigma.InnerProductInstance(key, Msm.Compute(gammaPoints, gammaScalars), a.ToArray(), u.ToArray(), c, proof));
         return acc is null ? Check(key, gammaPoints, gammaScalars, a, proof, u, c) : Accumulate(acc, key, gammaPoints, gammaScalars, a, proof, u, c);
     }
 

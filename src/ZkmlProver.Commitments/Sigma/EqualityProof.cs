@@ -40,6 +40,7 @@ public sealed record EqualityProof(Point Alpha, Fr Z)
     {
         if (proof is null) return Verdict.Reject("equality proof: missing");
         var c = ChallengePair(transcript, c1, c2, proof.Alpha);
+        if (SigmaObserver.Active) SigmaObserver.Report(new EqualityInstance(key, Difference(c1, c2), c, proof));
         return proof.VerifyWithChallenge(key, Difference(c1, c2), c);
     }
 
@@ -48,6 +49,7 @@ public sealed record EqualityProof(Point Alpha, Fr Z)
     {
         if (proof is null) return Verdict.Reject("equality proof: missing");
         var c = ChallengePublic(transcript, commitment, value, proof.Alpha);
+        if (SigmaObserver.Active) SigmaObserver.Report(new EqualityInstance(key, PublicDifference(key, commitment, value), c, proof));
         return proof.VerifyWithChallenge(key, PublicDifference(key, commitment, value), c);
     }
 
@@ -58,6 +60,7 @@ public sealed record EqualityProof(Point Alpha, Fr Z)
         if (acc is null) return Verify(transcript, key, c1, c2, proof);
         if (proof is null) return Verdict.Reject("equality proof: missing");
         var c = ChallengePair(transcript, c1, c2, proof.Alpha);
+        if (SigmaObserver.Active) SigmaObserver.Report(new EqualityInstance(key, Difference(c1, c2), c, proof));
         acc.BeginEquation();
         acc.Add(proof.Alpha); acc.Add(c, c1); acc.Subtract(c, c2); acc.AddBlindGenerator(-proof.Z);
         return Verdict.Accept;
@@ -70,6 +73,7 @@ public sealed record EqualityProof(Point Alpha, Fr Z)
         if (acc is null) return VerifyPublic(transcript, key, commitment, value, proof);
         if (proof is null) return Verdict.Reject("equality proof: missing");
         var c = ChallengePublic(transcript, commitment, value, proof.Alpha);
+        if (SigmaObserver.Active) SigmaObserver.Report(new EqualityInstance(key, PublicDifference(key, commitment, value), c, proof));
         acc.BeginEquation();
         acc.Add(proof.Alpha); acc.Add(c, commitment); acc.AddValueGenerator(-(c * value)); acc.AddBlindGenerator(-proof.Z);
         return Verdict.Accept;

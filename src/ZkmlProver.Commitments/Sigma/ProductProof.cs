@@ -37,6 +37,7 @@ public sealed record ProductProof(Point Alpha, Point Beta, Point Delta, Fr Z1, F
     {
         if (proof is null) return Verdict.Reject("product proof: missing");
         var c = Challenge(transcript, cx, cy, cz, proof.Alpha, proof.Beta, proof.Delta);
+        if (SigmaObserver.Active) SigmaObserver.Report(new ProductInstance(key, cx, cy, cz, c, proof));
         return proof.VerifyWithChallenge(key, cx, cy, cz, c);
     }
 
@@ -47,6 +48,7 @@ public sealed record ProductProof(Point Alpha, Point Beta, Point Delta, Fr Z1, F
         if (acc is null) return Verify(transcript, key, cx, cy, cz, proof);
         if (proof is null) return Verdict.Reject("product proof: missing");
         var c = Challenge(transcript, cx, cy, cz, proof.Alpha, proof.Beta, proof.Delta);
+        if (SigmaObserver.Active) SigmaObserver.Report(new ProductInstance(key, cx, cy, cz, c, proof));
         proof.AccumulateWithChallenge(acc, cx, cy, cz, c);
         return Verdict.Accept;
     }

@@ -201,6 +201,8 @@ public static class ZkSumCheck
             var rp = proof.RoundProofs[j];
             var c = DotProductProof.Challenge(transcript, proof.RoundCommitments[j], cy, a, rp.Delta, rp.Beta);
             if (rounds is not null) rounds[j] = new RoundRecord(cy, a, c);
+            if (Commitments.Sigma.SigmaObserver.Active)
+                Commitments.Sigma.SigmaObserver.Report(new Commitments.Sigma.DotProductInstance(key, proof.RoundCommitments[j], cy, (Fr[])a.Clone(), c, rp));
             var v = acc is null
                 ? rp.VerifyWithChallenge(key, proof.RoundCommitments[j], cy, a, c)
                 : rp.AccumulateWithChallenge(acc, key, proof.RoundCommitments[j], cy, a, c);
