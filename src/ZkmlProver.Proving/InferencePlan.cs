@@ -47,7 +47,7 @@ public sealed class InferencePlan
             if (l is LookupLayer lk && !_dead.Contains(lk.Output))
             {
                 var clip = _producer.GetValueOrDefault(lk.Input) as ClipLayer;
-                if (clip is not null && _consumers.GetValueOrDefault(clip.Output) != 1) clip = null;
+                if (clip is not null && (_consumers.GetValueOrDefault(clip.Output) != 1 || circuit.Outputs.Contains(clip.Output))) clip = null;
                 Lookups[lk.Output] = new LookupPlan(circuit, lk, clip);
                 if (clip is not null) FusedClips.Add(clip.Output);
             }
