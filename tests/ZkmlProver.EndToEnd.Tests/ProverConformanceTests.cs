@@ -47,17 +47,7 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
         string stage = "compile";
         try
         {
-            string dir = Path.Combine(root, test);
-            string modelPath = Path.Combine(dir, "model.onnx");
-            var proto = OnnxLoader.ReadProto(modelPath);
-            var init = proto.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-            var inputs = proto.Graph.Input.Select(i => i.Name).Where(n => !init.Contains(n)).ToList();
-            string data = Path.Combine(dir, "test_data_set_0");
-            var tensors = inputs.Select((_, i) => TensorProtoReader.ReadFile(Path.Combine(data, $"input_{i}.pb"))).ToList();
-            var bound = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
-            for (int i = 1; i < inputs.Count; i++) bound[inputs[i]] = tensors[i];
-            var model = OnnxLoader.Load(proto, modelPath, new OnnxLoadOptions { ConstantInputs = bound });
-            var x0 = tensors[0].Data.ToArray();
+            var (model, x0) = Load(root, test);
             var x1 = x0.Select((v, i) => v * 0.5f + (i % 3 - 1) * 0.25f).ToArray();
             var rows = new InputData($"{test}/input_0.pb", [x0, x1]);
             var q = Quantizer.Quantize(model, rows);
@@ -185,6 +175,19 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
 
     private static (Circuit.Circuit, ModelCommitment, byte[]) ProveOnce(string root, string test)
     {
+        var (model, x0) = Load(root, test);
+        var rows = new InputData(test, [x0]);
+        var q = Quantizer.Quantize(model, rows);
+        var circuit = q.Circuit.Digest is null ? q.Circuit.WithDigest() : q.Circuit;
+        var (commitment, key) = ModelCommitter.Commit(circuit, q.Weights, new Random(1));
+        var proof = InferenceProver.Prove(circuit, q.Weights, commitment, key, q.QuantizeInputs(rows), 1, rng: new Random(2));
+        return (circuit, commitment, proof.ToBytes());
+    }
+
+    /// <summary>Loads a node test's model with the graph inputs after the first bound as constants
+    /// (they become weights, as in an exported model), and its first input.</summary>
+    private static (OnnxModel Model, float[] Input) Load(string root, string test)
+    {
         string dir = Path.Combine(root, test), modelPath = Path.Combine(dir, "model.onnx");
         var proto = OnnxLoader.ReadProto(modelPath);
         var init = proto.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
@@ -192,12 +195,6 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
         var tensors = inputs.Select((_, i) => TensorProtoReader.ReadFile(Path.Combine(dir, "test_data_set_0", $"input_{i}.pb"))).ToList();
         var bound = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
         for (int i = 1; i < inputs.Count; i++) bound[inputs[i]] = tensors[i];
-        var model = OnnxLoader.Load(proto, modelPath, new OnnxLoadOptions { ConstantInputs = bound });
-        var rows = new InputData(test, [tensors[0].Data.ToArray()]);
-        var q = Quantizer.Quantize(model, rows);
-        var circuit = q.Circuit.Digest is null ? q.Circuit.WithDigest() : q.Circuit;
-        var (commitment, key) = ModelCommitter.Commit(circuit, q.Weights, new Random(1));
-        var proof = InferenceProver.Prove(circuit, q.Weights, commitment, key, q.QuantizeInputs(rows), 1, rng: new Random(2));
-        return (circuit, commitment, proof.ToBytes());
+        return (OnnxLoader.Load(proto, modelPath, new OnnxLoadOptions { ConstantInputs = bound }), tensors[0].Data.ToArray());
     }
 }
