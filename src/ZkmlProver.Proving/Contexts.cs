@@ -73,6 +73,15 @@ public sealed class ProverContext(InferencePlan plan, bool privateInput, ProverS
 {
     private readonly Dictionary<string, Fr[]> _tables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long[]> _longTables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _memo = new(StringComparer.Ordinal);
+
+    /// <summary>Witness-derived values (max chains, softmax intermediates) computed once per proof:
+    /// the bits tables, the witness commitments and the steps all read them.</summary>
+    public T Memo<T>(string key, Func<T> compute) where T : class
+    {
+        if (!_memo.TryGetValue(key, out var v)) _memo[key] = v = compute();
+        return (T)v;
+    }
 
     public ProverSession Session { get; } = session;
 

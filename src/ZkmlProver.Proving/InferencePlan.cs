@@ -3,11 +3,10 @@ using ZkmlProver.Circuit;
 namespace ZkmlProver.Proving;
 
 /// <summary>A committed bits tensor of the plan, with what the prover decomposes into it.</summary>
-/// <param name="Bits">The bits tensor.</param>
 /// <param name="Layer">The layer that owns it (named in range errors).</param>
 /// <param name="Remedy">What to change when a value does not fit.</param>
 /// <param name="Values">Prover only: the padded table of the decomposed value (before the offset).</param>
-public sealed record BitsSpec(BitsTensor Bits, string Layer, string Remedy, Func<ProverContext, long[]> Values);
+public sealed record BitsSpec(string Layer, string Remedy, Func<ProverContext, long[]> Values);
 
 /// <summary>
 /// What prover and verifier derive identically from the circuit and the batch size: the layout of
@@ -20,6 +19,7 @@ public sealed class InferencePlan
     private readonly Dictionary<string, string> _source = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absorbed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dead = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _memo = new(StringComparer.Ordinal);
 
     public InferencePlan(Circuit.Circuit circuit, int batch)
     {
@@ -75,6 +75,8 @@ public sealed class InferencePlan
     public List<SoftmaxLayer> Softmaxes { get; } = [];
     public Dictionary<string, LookupPlan> SoftmaxLookups { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, CommittedTensor> SoftmaxOutputs { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every lookup argument: the Lookup layers', then the softmax exp lookups.</summary>
+    public IEnumerable<LookupPlan> AllLookups => Lookups.Values.Concat(SoftmaxLookups.Values);
     /// <summary>Output tensors of the Clip layers fused into the Lookup that reads them (skipped in the layer pass).</summary>
     public HashSet<string> FusedClips { get; } = new(StringComparer.Ordinal);
 
@@ -89,6 +91,14 @@ public sealed class InferencePlan
 
     public Layer? Producer(string tensor) => _producer.GetValueOrDefault(tensor);
 
+    /// <summary>Geometry derived from the circuit (gather maps, softmax layouts), built once per plan
+    /// however many times the steps of both sides ask for it.</summary>
+    public T Memo<T>(string key, Func<T> build) where T : class
+    {
+        if (!_memo.TryGetValue(key, out var v)) _memo[key] = v = build();
+        return (T)v;
+    }
+
     /// <summary>Follows absorbed Flatten/Reshape layers to the tensor whose table a reshape shares.</summary>
     public string Source(string tensor) => _source.TryGetValue(tensor, out var s) ? s : tensor;
 
@@ -102,7 +112,7 @@ public sealed class InferencePlan
     /// <summary>The sign bits of X for a ReLU-like layer: the bits of the Rescale that produced X
     /// when there is one (its Q is X), else the layer's own bits of X ("layer#sign").</summary>
     public (BitsTensor Bits, bool Own) SignBits(Layer layer, string x)
-        => Producer(x) is RescaleLayer r && r.Output == x ? (BitsOf(r), false) : (BitsOf(layer, "sign"), true);
+        => SignBitsNeeded(x) ? (BitsOf(layer, "sign"), true) : (BitsOf(Producer(x)!), false);
 
     private void AddBits(Layer l)
     {
@@ -112,11 +122,11 @@ public sealed class InferencePlan
             string key = BitsKey(l, part);
             var b = new BitsTensor($"bits:{key}", layout, lowBits, highBits, offset);
             Bits[key] = b;
-            BitsSpecs[key] = new BitsSpec(b, l.Name, remedy, values);
+            BitsSpecs[key] = new BitsSpec(l.Name, remedy, values);
         }
         void OwnSign(string x)
         {
-            if (SignBitsNeeded(l, x))
+            if (SignBitsNeeded(x))
                 Add("sign", 0, c.Tensor(x).Bits, 0, Layout(x), $"widen the range (Bits) of '{x}'", ctx => ctx.LongTable(x));
         }
         switch (l)
@@ -145,7 +155,7 @@ public sealed class InferencePlan
                     {
                         int slot = k;
                         Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(sm.Input).Bits + 1, 0, g.R, $"widen the range (Bits) of '{sm.Input}'",
-                            ctx => Steps.MaxChain.Difference(ctx, sm.Input, Steps.SoftmaxStep.Shapes(ctx.Plan, sm).Slots, slot));
+                            ctx => Steps.MaxChain.Difference(ctx, sm, sm.Input, g.Slots, slot));
                     }
                     Add("s", 1, g.SBits + 1, 0, g.R, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).S);
                     Add("rem", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Rem);
@@ -162,7 +172,8 @@ public sealed class InferencePlan
         }
     }
 
-    private bool SignBitsNeeded(Layer layer, string x) => !(Producer(x) is RescaleLayer r && r.Output == x);
+    /// <summary>False when X is a Rescale's output: that Rescale's bits already hold X's sign.</summary>
+    private bool SignBitsNeeded(string x) => Producer(x) is not RescaleLayer;
 
     private void CheckSupported(Layer l)
     {
@@ -171,13 +182,10 @@ public sealed class InferencePlan
         string? why = l switch
         {
             DenseLayer d => DenseSupported(d),
-            SoftmaxLayer => null,
-            RescaleLayer or ReluLayer or LeakyReluLayer or LookupLayer or Conv2dLayer or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer => null,
-            FlattenLayer or ReshapeLayer or TransposeLayer or ConcatLayer => null,
+            RescaleLayer or ReluLayer or LeakyReluLayer or ClipLayer or LookupLayer or SoftmaxLayer or Conv2dLayer
+                or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer or FlattenLayer or ReshapeLayer or TransposeLayer or ConcatLayer => null,
             MatMulLayer mm => Steps.MatMulStep.Supported(this, mm),
-            ClipLayer => null,
-            AddLayer or SubLayer or MulLayer => Broadcasts(l),
-            ChannelAffineLayer ca => Broadcasts(l),
+            AddLayer or SubLayer or MulLayer or ChannelAffineLayer => Broadcasts(l),
             _ => $"the {l.Op} layer",
         };
         if (why is not null)

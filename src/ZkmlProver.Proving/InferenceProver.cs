@@ -144,15 +144,9 @@ public static class InferenceProver
         progress?.Invoke("opening commitments");
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].ProveOpenings(s);
         foreach (var bits in plan.Bits.Values) bits.Committed!.ProveOpenings(s);
-        foreach (var lk in plan.Lookups.Values) { lk.Multiplicities!.ProveOpenings(s); lk.Y?.ProveOpenings(s); }
+        foreach (var lk in plan.AllLookups) { lk.Multiplicities!.ProveOpenings(s); lk.Y?.ProveOpenings(s); }
         foreach (var extra in ctx.Extra) extra.ProveOpenings(s);
-        foreach (var sm in plan.Softmaxes)
-        {
-            var lk = plan.SoftmaxLookups[sm.Output];
-            lk.Multiplicities!.ProveOpenings(s);
-            lk.Y!.ProveOpenings(s);
-            plan.SoftmaxOutputs.GetValueOrDefault(sm.Output)?.ProveOpenings(s);
-        }
+        foreach (var output in plan.SoftmaxOutputs.Values) output.ProveOpenings(s);
         ctx.Input?.ProveOpenings(s);
 
         return new InferenceProof

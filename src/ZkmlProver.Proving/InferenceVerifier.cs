@@ -129,15 +129,9 @@ public static class InferenceVerifier
 
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].VerifyOpenings(v);
         foreach (var bits in plan.Bits.Values) bits.Committed!.VerifyOpenings(v);
-        foreach (var lk in plan.Lookups.Values) { lk.Multiplicities!.VerifyOpenings(v); lk.Y?.VerifyOpenings(v); }
+        foreach (var lk in plan.AllLookups) { lk.Multiplicities!.VerifyOpenings(v); lk.Y?.VerifyOpenings(v); }
         foreach (var extra in ctx.Extra) extra.VerifyOpenings(v);
-        foreach (var sm in plan.Softmaxes)
-        {
-            var lk = plan.SoftmaxLookups[sm.Output];
-            lk.Multiplicities!.VerifyOpenings(v);
-            lk.Y!.VerifyOpenings(v);
-            plan.SoftmaxOutputs.GetValueOrDefault(sm.Output)?.VerifyOpenings(v);
-        }
+        foreach (var output in plan.SoftmaxOutputs.Values) output.VerifyOpenings(v);
         ctx.Input?.VerifyOpenings(v);
         if (!v.Reader.ExpectEnd()) VerifierSession.Fail(v.Reader.Error!);
     }

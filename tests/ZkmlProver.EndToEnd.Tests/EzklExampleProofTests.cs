@@ -57,14 +57,7 @@ public sealed class EzklExampleProofTests(ITestOutputHelper output)
                 if (!result.Accepted) { failures.Add($"{name}: rejected: {result.Verdict.Reason}"); continue; }
                 foreach (var (o, values) in result.Proof!.Outputs)
                     Assert.Equal(witness[o], values);
-                var (oname, ovalues) = proof.Outputs[0];
-                var changed = (long[])ovalues.Clone();
-                changed[0] += 1;
-                var forged = new InferenceProof
-                {
-                    CircuitDigest = proof.CircuitDigest, CommitmentDigest = proof.CommitmentDigest, Batch = proof.Batch,
-                    PrivateInput = false, PublicInput = proof.PublicInput, Outputs = [(oname, changed), .. proof.Outputs.Skip(1)], Body = proof.Body,
-                };
+                var forged = Forgery.WithFirstOutputChanged(proof, 0);
                 Assert.False(InferenceVerifier.Verify(circuit, commitment, forged.ToBytes()).Accepted, $"{name}: a changed output was accepted");
                 proven++;
                 output.WriteLine($"{name}: proven ({circuit.Layers.Length} layers: {string.Join(", ", circuit.Layers.Select(l => l.Op).Distinct())}), {proof.ToBytes().Length} bytes");

@@ -24,13 +24,7 @@ public class ModelLadderTests
         for (int i = 0; i < m.Model.Circuit.Outputs.Length; i++)
             Assert.Equal(expected[m.Model.Circuit.Outputs[i]], result.Proof!.Outputs[i].Values);
 
-        var outputs = proof.Outputs[0].Values.ToArray();
-        outputs[^1] += 1;
-        var forged = new InferenceProof
-        {
-            CircuitDigest = proof.CircuitDigest, CommitmentDigest = proof.CommitmentDigest, Batch = proof.Batch,
-            PrivateInput = false, PublicInput = proof.PublicInput, Outputs = [(proof.Outputs[0].Name, outputs), .. proof.Outputs.Skip(1)], Body = proof.Body,
-        };
+        var forged = Forgery.WithFirstOutputChanged(proof, ^1);
         Assert.False(InferenceVerifier.Verify(m.Model.Circuit, m.Commitment, forged.ToBytes()).Accepted);
     }
 }

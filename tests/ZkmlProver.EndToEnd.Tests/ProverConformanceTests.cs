@@ -72,14 +72,7 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
             if (!hiddenResult.Accepted) return new(test, op, stage, $"rejected: {hiddenResult.Verdict.Reason}");
 
             stage = "soundness";
-            var (oname, ovalues) = proof.Outputs[0];
-            var changed = (long[])ovalues.Clone();
-            changed[changed.Length - 1] += 1;
-            var forged = new InferenceProof
-            {
-                CircuitDigest = proof.CircuitDigest, CommitmentDigest = proof.CommitmentDigest, Batch = proof.Batch,
-                PrivateInput = proof.PrivateInput, PublicInput = proof.PublicInput, Outputs = [(oname, changed), .. proof.Outputs.Skip(1)], Body = proof.Body,
-            };
+            var forged = Forgery.WithFirstOutputChanged(proof, ^1);
             var bad = InferenceVerifier.Verify(circuit, commitment, forged.ToBytes());
             if (bad.Accepted) return new(test, op, stage, "a changed output value was accepted");
 

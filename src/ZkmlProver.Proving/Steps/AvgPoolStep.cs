@@ -13,7 +13,7 @@ namespace ZkmlProver.Proving.Steps;
 /// </summary>
 public static class AvgPoolStep
 {
-    public static GatherMap SumMap(InferencePlan plan, AvgPool2dLayer layer)
+    public static GatherMap SumMap(InferencePlan plan, AvgPool2dLayer layer) => plan.Memo($"avgpool-sum:{layer.Output}", () =>
     {
         var x = plan.Circuit.Tensor(layer.Input).Shape;
         var y = plan.Circuit.Tensor(layer.Output).Shape;
@@ -45,7 +45,7 @@ public static class AvgPoolStep
                     foreach (var i in cells) { outs.Add(o); ins.Add(i); ws.Add(m); }
                 }
         return new GatherMap(outLayout, inLayout, [.. outs], [.. ins], [.. ws]);
-    }
+    });
 
     /// <summary>Prover: the padded table of Z over the output layout.</summary>
     public static long[] Scaled(ProverContext ctx, AvgPool2dLayer layer)
@@ -53,7 +53,7 @@ public static class AvgPoolStep
 
     public static void Prove(ProverContext ctx, AvgPool2dLayer layer, EvalClaim y)
     {
-        Fr z = Mle.Evaluate(Operands.ToField(Scaled(ctx, layer)), y.Point);
+        Fr z = Mle.Evaluate(Scaled(ctx, layer), y.Point);
         ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), y, z));
     }
 

@@ -42,13 +42,13 @@ public static class ClipStep
         var s = ctx.Session;
         var parts = Parts(ctx.Plan.Circuit, layer);
         if (parts.Count == 0) { ctx.Claim(layer.Input, y); return; }
-        var cx = s.CommitValue("clip/x", y.Point, Mle.Evaluate(ctx.Table(layer.Input), y.Point));
+        var cx = s.CommitValue("clip/x", y.Point, Mle.Evaluate(ctx.LongTable(layer.Input), y.Point));
         var rels = new List<(EvalClaim Claim, long[] D)>();
         foreach (var (part, _) in parts)
         {
             var d = Difference(ctx, layer, part);
             var relu = Array.ConvertAll(d, v => Math.Max(v, 0));
-            rels.Add((s.CommitValue($"clip/{part}", y.Point, Mle.Evaluate(Operands.ToField(relu), y.Point)), d));
+            rels.Add((s.CommitValue($"clip/{part}", y.Point, Mle.Evaluate(relu, y.Point)), d));
         }
         var sum = cx.Commitment;
         Fr blind = cx.Blind;

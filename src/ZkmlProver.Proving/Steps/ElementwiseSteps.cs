@@ -101,7 +101,7 @@ public static class MulConstStep
     public static void Prove(ProverContext ctx, MulConstLayer layer, EvalClaim y)
     {
         var s = ctx.Session;
-        var cx = s.CommitValue("mulconst/x", y.Point, Mle.Evaluate(ctx.Table(layer.Input), y.Point));
+        var cx = s.CommitValue("mulconst/x", y.Point, Mle.Evaluate(ctx.LongTable(layer.Input), y.Point));
         Fr m = Fr.FromInt64(layer.Multiplier);
         EqualityProof.Prove(s.Transcript, s.Key, y.Commitment, m * cx.Commitment, y.Blind, m * cx.Blind, s.Rng).Write(s.Writer);
         ctx.Claim(layer.Input, cx);
@@ -133,7 +133,7 @@ public static class ChannelAffineStep
         var xw = vx.BroadcastTable(Operands.Values(ctx, vx));
         var w = vw.BroadcastTable(Operands.Values(ctx, vw));
         for (int i = 0; i < xw.Length; i++) xw[i] *= w[i];
-        var ct = s.CommitValue("affine/t", y.Point, Mle.Evaluate(Operands.ToField(xw), y.Point));
+        var ct = s.CommitValue("affine/t", y.Point, Mle.Evaluate(xw, y.Point));
         var (pb, fb) = vb.Project(y.Point);
         var cb = Operands.Commit(ctx, vb, pb, "affine/b");
         EqualityProof.Prove(s.Transcript, s.Key, y.Commitment, ct.Commitment + fb * cb.Commitment, y.Blind, ct.Blind + fb * cb.Blind, s.Rng).Write(s.Writer);

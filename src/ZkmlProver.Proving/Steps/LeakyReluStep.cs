@@ -33,12 +33,12 @@ public static class LeakyReluStep
     public static void Prove(ProverContext ctx, LeakyReluLayer layer, EvalClaim y)
     {
         var s = ctx.Session;
-        var zc = RescaleStep.ProveQuotient(s, ctx.Plan.BitsOf(layer, "z"), y, Mle.Evaluate(Operands.ToField(Scaled(ctx, layer)), y.Point));
+        var zc = RescaleStep.ProveQuotient(s, ctx.Plan.BitsOf(layer, "z"), y, Mle.Evaluate(Scaled(ctx, layer), y.Point));
         var xl = ctx.LongTable(layer.Input);
         var relu = new long[xl.Length];
         for (int i = 0; i < relu.Length; i++) relu[i] = Math.Max(xl[i], 0);
-        var crel = s.CommitValue("leaky/relu", y.Point, Mle.Evaluate(Operands.ToField(relu), y.Point));
-        var cx = s.CommitValue("leaky/x", y.Point, Mle.Evaluate(ctx.Table(layer.Input), y.Point));
+        var crel = s.CommitValue("leaky/relu", y.Point, Mle.Evaluate(relu, y.Point));
+        var cx = s.CommitValue("leaky/x", y.Point, Mle.Evaluate(ctx.LongTable(layer.Input), y.Point));
         var (ka, kx) = Coefficients(layer);
         EqualityProof.Prove(s.Transcript, s.Key, zc.Commitment, ka * crel.Commitment + kx * cx.Commitment, zc.Blind, ka * crel.Blind + kx * cx.Blind, s.Rng).Write(s.Writer);
         ctx.Claim(layer.Input, cx);

@@ -10,9 +10,9 @@ namespace ZkmlProver.Proving.Steps;
 /// </summary>
 public static class Operands
 {
-    /// <summary>Prover: the operand's padded field table in its own layout.</summary>
-    public static Fr[] Table(ProverContext ctx, OperandView v)
-        => v.IsWeight ? v.Layout.ToTable(ctx.WeightValues[v.Tensor]) : ctx.Table(v.Tensor);
+    /// <summary>Prover: the operand's padded integer table in its own layout.</summary>
+    public static long[] Table(ProverContext ctx, OperandView v)
+        => v.IsWeight ? v.Layout.ToLongTable(ctx.WeightValues[v.Tensor]) : ctx.LongTable(v.Tensor);
 
     /// <summary>Prover: the operand's row-major values (activations batch-major).</summary>
     public static long[] Values(ProverContext ctx, OperandView v)

@@ -14,7 +14,7 @@ namespace ZkmlProver.Proving.Steps;
 public static class RescaleStep
 {
     public static void Prove(ProverContext ctx, RescaleLayer layer, EvalClaim q)
-        => ctx.Claim(layer.Input, ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer), q, Mle.Evaluate(ctx.Table(layer.Input), q.Point)));
+        => ctx.Claim(layer.Input, ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer), q, Mle.Evaluate(ctx.LongTable(layer.Input), q.Point)));
 
     public static void Verify(VerifierContext ctx, RescaleLayer layer, EvalClaim q)
         => ctx.Claim(layer.Input, VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer), q));

@@ -31,7 +31,9 @@ public static class SoftmaxStep
 {
     public sealed record Geometry(TensorLayout Y, TensorLayout R, int AxisDim, int N, GatherMap[] Slots, GatherMap Sum, int SBits, int[] RowOf);
 
-    public static Geometry Shapes(InferencePlan plan, SoftmaxLayer sm)
+    public static Geometry Shapes(InferencePlan plan, SoftmaxLayer sm) => plan.Memo($"softmax:{sm.Output}", () => BuildShapes(plan, sm));
+
+    private static Geometry BuildShapes(InferencePlan plan, SoftmaxLayer sm)
     {
         var shape = plan.Circuit.Tensor(sm.Input).Shape;
         int axis = sm.Axis < 0 ? sm.Axis + shape.Length : sm.Axis;
@@ -113,12 +115,14 @@ public static class SoftmaxStep
     /// <summary>Prover: the padded tables of the softmax's intermediate values.</summary>
     public sealed record Values(long[] D, long[] E, long[] S, long[] H, long[] Y, long[] Rem, long[] Rem2);
 
-    public static Values Compute(ProverContext ctx, SoftmaxLayer sm)
+    public static Values Compute(ProverContext ctx, SoftmaxLayer sm) => ctx.Memo($"softmax:{sm.Output}", () => BuildValues(ctx, sm));
+
+    private static Values BuildValues(ProverContext ctx, SoftmaxLayer sm)
     {
         var g = Shapes(ctx.Plan, sm);
         var lk = ctx.Plan.SoftmaxLookups[sm.Output];
         var x = ctx.LongTable(sm.Input);
-        var m = MaxChain.Chain(ctx, sm.Input, g.Slots).M[^1];
+        var m = MaxChain.Chain(ctx, sm, sm.Input, g.Slots).M[^1];
         var d = new long[x.Length];
         var e = new long[x.Length];
         for (int i = 0; i < x.Length; i++)
@@ -174,8 +178,8 @@ public static class SoftmaxStep
         var r = o.Point;
         var (p, f) = Project(g, r);
         var ce = s.CommitValue("softmax/e", r, o.FactorValues[1]);
-        var ch = s.CommitValue("softmax/h", p, Mle.Evaluate(Operands.ToField(val.H), p));
-        var cs = s.CommitValue("softmax/s", p, Mle.Evaluate(Operands.ToField(val.S), p));
+        var ch = s.CommitValue("softmax/h", p, Mle.Evaluate(val.H, p));
+        var cs = s.CommitValue("softmax/s", p, Mle.Evaluate(val.S, p));
         var crem = s.CommitValue("softmax/rem", r, o.FactorValues[5]);
         EvalClaim ys;
         if (yPublic)
@@ -201,9 +205,9 @@ public static class SoftmaxStep
         // (D, E) lookup, then D = X − M_b.
         var cd = LookupStep.Prove(ctx, lk, g.Y, Operands.ToField(val.D), Operands.ToField(val.E));
         var (p1, f1) = Project(g, cd.Point);
-        var cx = s.CommitValue("softmax/x", cd.Point, Mle.Evaluate(ctx.Table(sm.Input), cd.Point));
-        var m = MaxChain.Chain(ctx, sm.Input, g.Slots).M[^1];
-        var cm = s.CommitValue("softmax/m", p1, Mle.Evaluate(Operands.ToField(m), p1));
+        var cx = s.CommitValue("softmax/x", cd.Point, Mle.Evaluate(ctx.LongTable(sm.Input), cd.Point));
+        var m = MaxChain.Chain(ctx, sm, sm.Input, g.Slots).M[^1];
+        var cm = s.CommitValue("softmax/m", p1, Mle.Evaluate(m, p1));
         EqualityProof.Prove(s.Transcript, s.Key, cd.Commitment, cx.Commitment - f1 * cm.Commitment, cd.Blind, cx.Blind - f1 * cm.Blind, s.Rng).Write(s.Writer);
         ctx.Claim(sm.Input, cx);
         MaxChain.Prove(ctx, sm, sm.Input, g.Slots, cm);

@@ -96,7 +96,7 @@ public static class ViewSteps
             if (i < maps.Length - 1)
             {
                 var view = maps[i].Apply(ctx.LongTable(layer.InputList[i]), bp);
-                share = s.CommitValue("concat/share", y.Point, Mle.Evaluate(Operands.ToField(view), y.Point));
+                share = s.CommitValue("concat/share", y.Point, Mle.Evaluate(view, y.Point));
                 rest = new EvalClaim(y.Point, rest.Commitment - share.Commitment, rest.Value - share.Value, rest.Blind - share.Blind);
             }
             else share = rest;
