@@ -23,14 +23,20 @@ public static partial class ReferenceEvaluator
 
     /// <summary>Evaluates on a batch of <paramref name="batch"/> samples.</summary>
     public static Witness Evaluate(Circuit circuit, WeightSet weights, long[] input, int batch)
+        => Evaluate(circuit, weights, input, batch, checkRanges: true, afterLayer: null);
+
+    /// <summary>Evaluates with optional range checks and a hook that may rewrite each layer's output
+    /// before the layers after it read it. Only adversarial tests turn the checks off: they play a
+    /// prover that commits out-of-range values and recomputes everything downstream consistently.</summary>
+    public static Witness Evaluate(Circuit circuit, WeightSet weights, long[] input, int batch, bool checkRanges, Action<string, long[]>? afterLayer)
     {
         CircuitValidator.Validate(circuit);
-        weights.Validate(circuit);
+        if (checkRanges) weights.Validate(circuit);
         var inT = circuit.InputTensor;
         if (batch < 1 || input.Length != (long)batch * inT.Size)
             throw new CircuitFormatException($"input has {input.Length} values, expected {batch} × {inT.Size}");
         var values = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        for (int i = 0; i < input.Length; i++)
+        for (int i = 0; i < input.Length && checkRanges; i++)
             if (!inT.InRange(input[i]))
                 throw CircuitRangeException.ForBits("input", inT.Name, i, input[i], inT.Bits,
                     $"sample {i / inT.Size}, element {i % inT.Size}: lower the input scale (now {inT.Scale}) or widen the input's Bits");
@@ -42,7 +48,8 @@ public static partial class ReferenceEvaluator
             var outT = circuit.Tensor(layer.Output);
             var y = new long[(long)batch * outT.Size];
             ev.Run(layer, outT, y);
-            for (int i = 0; i < y.Length; i++)
+            afterLayer?.Invoke(outT.Name, y);
+            for (int i = 0; i < y.Length && checkRanges; i++)
                 if (!outT.InRange(y[i]))
                     throw CircuitRangeException.ForBits(layer.Name, outT.Name, i, y[i], outT.Bits, Remedy(layer, outT));
             values[outT.Name] = y;

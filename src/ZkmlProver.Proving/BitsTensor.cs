@@ -15,8 +15,10 @@ namespace ZkmlProver.Proving;
 /// Layout: B[x, j] with x over the tensor's n variables, zero-extended with high variables to
 /// n′ = max(n, w) so that the Hyrax rows never contain bit variables (then every weighted claim
 /// ⟨B, eq(x) ⊗ c⟩ is a Hyrax claim L ⊗ R′), and j over w = ⌈log₂(k + b)⌉ low variables.
-/// Soundness: booleanity of every entry is proven by <see cref="ProveBooleanity"/>; with it, Q and R
-/// lie in their ranges by construction.
+/// Soundness (docs/SOUNDNESS.md, Bits): <see cref="ProveBooleanity"/> proves in one zero-check that
+/// every entry is 0 or 1 and that every entry outside the valid entries of X's layout (the layout's
+/// padding and the zero-extension rows) is 0. With it, Q and R lie in their ranges by construction,
+/// and every tensor recomposed from the bits is an integer of Width signed bits that is 0 on padding.
 /// </remarks>
 public sealed class BitsTensor
 {
@@ -68,46 +70,86 @@ public sealed class BitsTensor
     }
 
     /// <summary>Builds the bits table from the padded table of X (valid entries get the offset).
-    /// Throws <see cref="InvalidOperationException"/> naming the layer when Q leaves its range.</summary>
-    public long[] BuildTable(long[] paddedX, bool[] valid, string layerName, string remedy)
+    /// Throws <see cref="ProvingException"/> naming the layer when Q leaves its range, and an internal
+    /// error when a padded entry of X is not 0 (every step keeps padding at 0, docs/SOUNDNESS.md).</summary>
+    /// <param name="cheating">Soundness tests only: a value that does not fit is written with its low
+    /// Width − 1 bits and an integer "top bit" that makes the recomposition exact (so only booleanity
+    /// can catch it), and padded values are decomposed like valid ones.</param>
+    public long[] BuildTable(long[] paddedX, bool[] valid, string layerName, string remedy, bool cheating = false)
     {
         int width = 1 << BitVars;
         var table = new long[(1L << XVars) * width];
         long lo = -(1L << (Width - 1)), hi = (1L << (Width - 1)) - 1;
         for (int i = 0; i < paddedX.Length; i++)
         {
+            if (!valid[i] && paddedX[i] != 0 && !cheating)
+                throw new InvalidOperationException($"internal error: layer '{layerName}': padded entry {i} of the decomposed tensor is {paddedX[i]}, not 0");
             long z = paddedX[i] + (valid[i] ? Offset : 0);
             if (z < lo || z > hi)
-                throw new ProvingException($"layer '{layerName}': value {paddedX[i]} at index {i} does not fit {HighBits} signed bits after dividing by 2^{LowBits}; {remedy}");
+            {
+                if (!cheating)
+                    throw new ProvingException($"layer '{layerName}': value {paddedX[i]} at index {i} does not fit {HighBits} signed bits after dividing by 2^{LowBits}; {remedy}");
+                long low = z & ((1L << (Width - 1)) - 1);
+                for (int j = 0; j < Width - 1; j++) table[(long)i * width + j] = (low >> j) & 1;
+                table[(long)i * width + Width - 1] = -((z - low) >> (Width - 1));
+                continue;
+            }
             ulong u = (ulong)z;
             for (int j = 0; j < Width; j++) table[(long)i * width + j] = (long)((u >> j) & 1);
         }
         return table;
     }
 
-    /// <summary>Booleanity: ZK sum-check of Σ_z eq(τ, z)·(B(z)² − B(z)) = 0, then the claim on B̃(r*).</summary>
+    /// <summary>Ṽ(x): the MLE of the indicator of the entries of the x part that hold a valid entry of
+    /// X's layout (the zero-extension variables are 0 and the layout index is valid). O(XVars).</summary>
+    public Fr ValidIndicator(ReadOnlySpan<Fr> xPoint)
+    {
+        int ext = XVars - Layout.NumVars;
+        Fr acc = Fr.One;
+        for (int i = 0; i < ext; i++) acc *= Fr.One - xPoint[i];
+        return acc * Layout.ValidIndicator(xPoint[ext..]);
+    }
+
+    /// <summary>The table of 1 − Ṽ over every (x, j): 1 where a bit must be 0 because x is padding.</summary>
+    private Fr[] PaddingTable()
+    {
+        int width = 1 << BitVars;
+        var t = new Fr[(1L << XVars) * width];
+        var valid = InferenceProver.ValidMask(Layout);
+        for (long x = 0; x < (1L << XVars); x++)
+            if (x >= valid.Length || !valid[x])
+                for (int j = 0; j < width; j++) t[x * width + j] = Fr.One;
+        return t;
+    }
+
+    /// <summary>Booleanity and zero padding in one zero-check: with τ and λ drawn after the bits are
+    /// committed, Σ_z eq(τ, z)·B(z)·(B(z) − 1 + λ·P(z)) = 0, P = 1 − Ṽ (1 on padding). A random
+    /// linear combination of the two vanishing conditions B² − B = 0 and P·B = 0 on every z; the
+    /// zero-check makes it hold everywhere except with probability ≤ (3·NumVars + 1)/n.</summary>
     /// <param name="cheating">Soundness tests only: prove even when the table is not boolean.</param>
     public void ProveBooleanity(ProverSession s, long[] table, bool cheating = false)
     {
         var tau = s.Challenges($"{Name}/bool/tau", NumVars);
+        Fr lambda = s.Challenges($"{Name}/bool/padding", 1)[0];
         var eq = Mle.EqTable(tau);
         var b = new Fr[table.Length];
         for (int i = 0; i < b.Length; i++) if (table[i] != 0) b[i] = table[i] == 1 ? Fr.One : Fr.FromInt64(table[i]);
         var zero = Point0;
-        var output = ZkSumCheck.Prove(s.Transcript, zero, Fr.Zero, Fr.Zero, BooleanityTerms, [eq, b], s.Rng, requireTrueClaim: !cheating && !s.Cheating);
+        var output = ZkSumCheck.Prove(s.Transcript, zero, Fr.Zero, Fr.Zero, BooleanityTerms(lambda), [eq, b, PaddingTable()], s.Rng, requireTrueClaim: !cheating && !s.Cheating);
         output.Proof.Write(s.Writer);
         var point = output.Point;
         var bv = s.CommitValue($"{Name}/bool/b", point, output.FactorValues[1]);
         var bb = s.CommitValue($"{Name}/bool/bb", point, bv.Value * bv.Value);
         ProductProof.Prove(s.Transcript, s.Key, bv.Commitment, bv.Commitment, bb.Commitment, bv.Value, bv.Blind, bv.Value, bv.Blind, bb.Blind, s.Rng).Write(s.Writer);
-        Fr e = Mle.Eq(tau, point);
-        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, e * (bb.Commitment - bv.Commitment), output.Blind, e * (bb.Blind - bv.Blind), s.Rng).Write(s.Writer);
+        Fr e = Mle.Eq(tau, point), f = Fr.One - lambda * (Fr.One - ValidIndicator(point.AsSpan(0, XVars)));
+        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, e * (bb.Commitment - f * bv.Commitment), output.Blind, e * (bb.Blind - f * bv.Blind), s.Rng).Write(s.Writer);
         Committed!.AddPointClaim(bv);
     }
 
     public void VerifyBooleanity(VerifierSession v)
     {
         var tau = v.Challenges($"{Name}/bool/tau", NumVars);
+        Fr lambda = v.Challenges($"{Name}/bool/padding", 1)[0];
         var proof = v.Read<ZkSumCheckProof>("booleanity sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, NumVars, 3, out p));
         VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point0, NumVars, 3, proof, out var sub, v.Acc), $"{Name} booleanity");
         var point = sub!.Point;
@@ -115,12 +157,15 @@ public sealed class BitsTensor
         var bb = v.ReceiveValue($"{Name}/bool/bb", point);
         var prod = v.Read<ProductProof>("booleanity product", ProductProof.TryRead);
         VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, bv.Commitment, bv.Commitment, bb.Commitment, prod, v.Acc), $"{Name} booleanity product");
-        Fr e = Mle.Eq(tau, point);
+        // B·(B − 1 + λ·P) = B² − (1 − λ·P)·B, P̃(r*) = 1 − Ṽ(r*_x) (P does not depend on the bit variables).
+        Fr e = Mle.Eq(tau, point), f = Fr.One - lambda * (Fr.One - ValidIndicator(point.AsSpan(0, XVars)));
         var eqp = v.Read<EqualityProof>("booleanity equality", EqualityProof.TryRead);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * (bb.Commitment - bv.Commitment), eqp, v.Acc), $"{Name} booleanity final check");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * (bb.Commitment - f * bv.Commitment), eqp, v.Acc), $"{Name} booleanity and zero padding final check");
         Committed!.AddPointClaim(bv);
     }
 
-    private static readonly SumCheckTerms BooleanityTerms = new(2, [new ProductTerm(Fr.One, [0, 1, 1]), new ProductTerm(-Fr.One, [0, 1])]);
+    // Factors (eq, B, P): eq·B·B − eq·B + λ·eq·B·P.
+    private static SumCheckTerms BooleanityTerms(in Fr lambda) => new(3,
+        [new ProductTerm(Fr.One, [0, 1, 1]), new ProductTerm(-Fr.One, [0, 1]), new ProductTerm(lambda, [0, 1, 2])]);
     private static Curve.Point Point0 => Curve.Point.Identity;
 }

@@ -91,12 +91,15 @@ public sealed class ProverContext(InferencePlan plan, bool privateInput, ProverS
     /// <summary>The weights themselves (prover only).</summary>
     public WeightSet WeightValues { get; } = weights;
 
+    /// <summary>Soundness tests only: padded tables (padding included) of a cheating prover.</summary>
+    internal IReadOnlyDictionary<string, long[]>? PaddedOverrides { get; init; }
+
     /// <summary>The padded integer table of an input/activation (of its reshape source).</summary>
     public long[] LongTable(string tensor)
     {
         var source = Plan.Source(tensor);
         if (!_longTables.TryGetValue(source, out var t))
-            _longTables[source] = t = Plan.Layout(source).ToLongTable(Witness[source]);
+            _longTables[source] = t = PaddedOverrides?.GetValueOrDefault(source) ?? Plan.Layout(source).ToLongTable(Witness[source]);
         return t;
     }
 

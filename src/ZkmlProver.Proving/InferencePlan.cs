@@ -8,6 +8,14 @@ namespace ZkmlProver.Proving;
 /// <param name="Values">Prover only: the padded table of the decomposed value (before the offset).</param>
 public sealed record BitsSpec(string Layer, string Remedy, Func<ProverContext, long[]> Values);
 
+/// <summary>A committed witness tensor tied to a bits tensor of the same layout: at a point drawn
+/// after both are committed, the prover commits T̃(r) and opens it against T and against the bits'
+/// recomposition, so T equals the recomposition on the whole hypercube (Schwartz–Zippel, error
+/// ≤ ℓ/n): T is an integer in the bits' signed range and 0 on padding (docs/SOUNDNESS.md, Ties).</summary>
+/// <param name="Tensor">The tied tensor: the circuit input (private input) or a softmax output.</param>
+/// <param name="BitsKey">Key of its bits tensor in <see cref="InferencePlan.Bits"/>.</param>
+public sealed record RangeTie(string Tensor, string BitsKey);
+
 /// <summary>
 /// What prover and verifier derive identically from the circuit and the batch size: the layout of
 /// every activation, the bits tensors, and the checks that the prover supports every layer.
@@ -21,11 +29,14 @@ public sealed class InferencePlan
     private readonly HashSet<string> _dead = new(StringComparer.Ordinal);
     private readonly Dictionary<string, object> _memo = new(StringComparer.Ordinal);
 
-    public InferencePlan(Circuit.Circuit circuit, int batch)
+    /// <param name="privateInput">The input is committed instead of public: it then gets a bits
+    /// tensor tied to its commitment (its range and zero padding are proven, not assumed).</param>
+    public InferencePlan(Circuit.Circuit circuit, int batch, bool privateInput = false)
     {
         if (batch < 1) throw new ArgumentException($"batch size {batch} must be at least 1");
         Circuit = circuit;
         Batch = batch;
+        PrivateInput = privateInput;
         WeightLayouts = Proving.WeightLayouts.For(circuit);
         foreach (var l in circuit.Layers)
         {
@@ -57,9 +68,24 @@ public sealed class InferencePlan
                 Softmaxes.Add(sm);
                 SoftmaxLookups[sm.Output] = Steps.SoftmaxStep.Lookup(circuit, sm);
             }
+        Ranges = ProvenRanges.Compute(this);
         foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) CheckSupported(l);
+        if (privateInput)
+        {
+            var input = circuit.InputTensor;
+            string key = $"{input.Name}#range";
+            Bits[key] = new BitsTensor($"bits:{key}", Layout(input.Name), 0, input.Bits, 0);
+            BitsSpecs[key] = new BitsSpec("input", $"the private input leaves its declared {input.Bits}-bit range", ctx => ctx.LongTable(input.Name));
+            Ties.Add(new RangeTie(input.Name, key));
+        }
         foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) AddBits(l);
     }
+
+    public bool PrivateInput { get; }
+    /// <summary>Committed witness tensors tied to bits tensors (<see cref="RangeTie"/>), in order.</summary>
+    public List<RangeTie> Ties { get; } = [];
+    /// <summary>The value range of every live tensor that the proof establishes (not the declared one).</summary>
+    public ProvenRanges Ranges { get; }
 
     public Circuit.Circuit Circuit { get; }
     public int Batch { get; }
@@ -142,7 +168,7 @@ public sealed class InferencePlan
                 Add("z", lr.AlphaShift, c.Tensor(lr.Output).Bits, 1L << (lr.AlphaShift - 1), Layout(lr.Output), $"widen the range (Bits) of '{lr.Output}'", ctx => Steps.LeakyReluStep.Scaled(ctx, lr));
                 break;
             case ClipLayer cl when !FusedClips.Contains(cl.Output):
-                foreach (var (part, _) in Steps.ClipStep.Parts(c, cl))
+                foreach (var (part, _) in Steps.ClipStep.Parts(this, cl))
                     Add(part, 0, c.Tensor(cl.Input).Bits + 1, 0, Layout(cl.Input), $"widen the range (Bits) of '{cl.Input}'", ctx => Steps.ClipStep.Difference(ctx, cl, part));
                 break;
             case AvgPool2dLayer ap:
@@ -160,6 +186,13 @@ public sealed class InferencePlan
                     Add("s", 1, g.SBits + 1, 0, g.R, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).S);
                     Add("rem", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Rem);
                     Add("rem2", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Rem2);
+                    if (!c.Outputs.Contains(sm.Output))
+                    {
+                        // A committed softmax output is tied to bits: an integer in its declared
+                        // range, 0 on padding (the division check alone admits non-integer Y).
+                        Add("y", 0, c.Tensor(sm.Output).Bits, 0, g.Y, $"widen the range (Bits) of '{sm.Output}'", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Y);
+                        Ties.Add(new RangeTie(sm.Output, BitsKey(sm, "y")));
+                    }
                     break;
                 }
             case MaxPool2dLayer mp:

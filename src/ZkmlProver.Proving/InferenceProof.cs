@@ -106,7 +106,13 @@ public sealed class InferenceProof
             if (!r.ReadBytes("output values", out var ob)) { error = r.Error; return false; }
             long expected = (long)batch * circuit.Tensor(name).Size;
             if (ob.Length != expected * 8) { error = $"output '{name}' has {ob.Length / 8} values, expected {expected}"; return false; }
-            outputs.Add((name, FromInt64s(ob)));
+            var values = FromInt64s(ob);
+            var outT = circuit.Tensor(name);
+            // The circuit's outputs are proven within their declared ranges: the verifier reads them
+            // here, so it checks them here (docs/SOUNDNESS.md, Outputs).
+            for (int j = 0; j < values.Length; j++)
+                if (!outT.InRange(values[j])) { error = $"output '{name}' value {values[j]} at index {j} is outside its declared {outT.Bits}-bit range"; return false; }
+            outputs.Add((name, values));
         }
         if (!r.ReadBytes("proof body", out var body)) { error = r.Error; return false; }
         if (!r.ExpectEnd()) { error = r.Error; return false; }

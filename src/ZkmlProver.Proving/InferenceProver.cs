@@ -30,16 +30,21 @@ public static class InferenceProver
     /// rewritten after it is computed and before it is committed; any witness tensor rewritten after
     /// evaluation). With a hook the prover also skips its self-checks, so false claims reach the
     /// verifier. Never used by the product.</summary>
+    /// <param name="cheatingWitness">Soundness tests: the witness to prove instead of the evaluated one
+    /// (e.g. from <see cref="ReferenceEvaluator.Evaluate(Circuit.Circuit, WeightSet, long[], int, bool, Action{string, long[]}?)"/>
+    /// without range checks, with chosen values recomputed downstream).</param>
+    /// <param name="paddedTables">Soundness tests: padded tables (padding included) that replace
+    /// those of the named tensors everywhere the prover reads or commits them.</param>
     internal static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
         long[] input, int batch, bool privateInput, Random? rng, Action<string>? progress, Action<string, long[]>? tamperBits,
-        Action<Witness>? tamperWitness = null)
+        Action<Witness>? tamperWitness = null, Witness? cheatingWitness = null, IReadOnlyDictionary<string, long[]>? paddedTables = null)
     {
         if (circuit.Digest is null) circuit = circuit.WithDigest();
         if (commitment.CircuitDigest != circuit.Digest || key.CircuitDigest != circuit.Digest)
             throw new ProvingException("the model commitment or model.key belongs to a different circuit");
-        var plan = new InferencePlan(circuit, batch);
+        var plan = new InferencePlan(circuit, batch, privateInput);
         progress?.Invoke("evaluating the circuit");
-        var witness = ReferenceEvaluator.Evaluate(circuit, weights, input, batch);
+        var witness = cheatingWitness ?? ReferenceEvaluator.Evaluate(circuit, weights, input, batch);
         tamperWitness?.Invoke(witness);
         var statement = new InferenceProof
         {
@@ -49,8 +54,8 @@ public static class InferenceProver
         };
         var transcript = new ZkmlProver.Transcript.Transcript(TranscriptName);
         statement.BindStatement(transcript);
-        var s = new ProverSession(transcript, rng) { Cheating = tamperBits is not null || tamperWitness is not null };
-        var ctx = new ProverContext(plan, privateInput, s, witness, weights);
+        var s = new ProverSession(transcript, rng) { Cheating = tamperBits is not null || tamperWitness is not null || cheatingWitness is not null || paddedTables is not null };
+        var ctx = new ProverContext(plan, privateInput, s, witness, weights) { PaddedOverrides = paddedTables };
 
         foreach (var (name, layout) in plan.WeightLayouts)
             ctx.WeightCommitments[name] = new CommittedTensor(name, commitment.Tensors[name], key.Openings[name], layout.ToLongTable(weights[name]));
@@ -58,7 +63,7 @@ public static class InferenceProver
         if (privateInput)
         {
             var layout = plan.Layout(circuit.Input);
-            var table = layout.ToLongTable(input);
+            var table = ctx.LongTable(circuit.Input);
             var c = HyraxCommitment.Commit(table, new HyraxShape(layout.NumVars), out var opening, rng);
             Send(s, c, "input");
             ctx.Input = new CommittedTensor("input", c, opening, table);
@@ -69,7 +74,7 @@ public static class InferenceProver
         foreach (var (bitsKey, bits) in plan.Bits)
         {
             var spec = plan.BitsSpecs[bitsKey];
-            var table = bits.BuildTable(spec.Values(ctx), ValidMask(bits.Layout), spec.Layer, spec.Remedy);
+            var table = bits.BuildTable(spec.Values(ctx), ValidMask(bits.Layout), spec.Layer, spec.Remedy, cheating: s.Cheating);
             tamperBits?.Invoke(bitsKey, table);
             var c = HyraxCommitment.Commit(table, new HyraxShape(bits.NumVars), out var opening, rng);
             Send(s, c, bits.Name);
@@ -84,7 +89,7 @@ public static class InferenceProver
             if (!lk.YPublic)
             {
                 var layout = plan.Layout(lk.Layer!.Output);
-                lk.Y = CommitSmall(s, layout.ToLongTable(witness[lk.Layer!.Output]), layout.NumVars, $"{lk.Name}/y");
+                lk.Y = CommitSmall(s, ctx.LongTable(lk.Layer!.Output), layout.NumVars, $"{lk.Name}/y");
             }
         }
 
@@ -97,6 +102,16 @@ public static class InferenceProver
             lk.Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray()), lk.TVars, $"{lk.Name}/m");
             lk.Y = CommitSmall(s, val.E, g.Y.NumVars, $"{lk.Name}/y");
             if (!circuit.Outputs.Contains(sm.Output)) plan.SoftmaxOutputs[sm.Output] = CommitSmall(s, val.Y, g.Y.NumVars, $"{sm.Name}/out");
+        }
+
+        foreach (var tie in plan.Ties)
+        {
+            var bits = plan.Bits[tie.BitsKey];
+            var r = s.Challenges($"tie/{tie.BitsKey}", bits.Layout.NumVars);
+            var target = TieTarget(ctx, tie);
+            var c = s.CommitValue($"tie/{tie.BitsKey}", r, Mle.Evaluate(target.Values.Small.Span, r));
+            target.AddPointClaim(c);
+            bits.Committed!.AddWeightedClaim(bits.XPoint(r), bits.FullWeights(), c);
         }
 
         foreach (var (name, values) in statement.Outputs)
@@ -155,6 +170,10 @@ public static class InferenceProver
             PrivateInput = privateInput, PublicInput = statement.PublicInput, Outputs = statement.Outputs, Body = s.Writer.ToArray(),
         };
     }
+
+    /// <summary>The committed tensor of a <see cref="RangeTie"/> (both sides).</summary>
+    internal static CommittedTensor TieTarget(ContextBase ctx, RangeTie tie)
+        => tie.Tensor == ctx.Plan.Circuit.Input ? ctx.Input! : ctx.Plan.SoftmaxOutputs[tie.Tensor];
 
     private static CommittedTensor CommitSmall(ProverSession s, long[] table, int vars, string label)
     {

@@ -26,6 +26,10 @@ public static class InferenceVerifier
         {
             if (circuit.Digest is null) return Reject("the circuit has no digest");
             if (commitment.CircuitDigest != circuit.Digest) return Reject($"the model commitment is for circuit {commitment.CircuitDigest}, not {circuit.Digest}");
+            // A commitment is only as good as its well-formedness proof (weights in range, padding 0):
+            // every step below relies on it (docs/SOUNDNESS.md). Checked once per commitment.
+            var wellFormed = commitment.VerifyWellFormed(circuit);
+            if (!wellFormed.Accepted) return Reject(wellFormed.Reason!);
             if (!InferenceProof.TryDecode(proofBytes, circuit, out proof, out var error)) return Reject(error!);
             if (!proof!.CommitmentDigest.AsSpan().SequenceEqual(commitment.Digest))
                 return Reject("the proof is bound to a different model commitment");
@@ -50,7 +54,7 @@ public static class InferenceVerifier
 
     private static void Run(Circuit.Circuit circuit, ModelCommitment commitment, InferenceProof proof, MsmAccumulator? acc)
     {
-        var plan = new InferencePlan(circuit, proof.Batch);
+        var plan = new InferencePlan(circuit, proof.Batch, proof.PrivateInput);
         var transcript = new ZkmlProver.Transcript.Transcript(InferenceProver.TranscriptName);
         proof.BindStatement(transcript);
         var v = new VerifierSession(transcript, new ProofReader(proof.Body)) { Acc = acc };
@@ -85,6 +89,15 @@ public static class InferenceVerifier
             lk.Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
             if (!circuit.Outputs.Contains(sm.Output))
                 plan.SoftmaxOutputs[sm.Output] = new CommittedTensor($"{sm.Name}/out", Receive(v, new HyraxShape(nv), $"{sm.Name}/out"));
+        }
+
+        foreach (var tie in plan.Ties)
+        {
+            var bits = plan.Bits[tie.BitsKey];
+            var r = v.Challenges($"tie/{tie.BitsKey}", bits.Layout.NumVars);
+            var c = v.ReceiveValue($"tie/{tie.BitsKey}", r);
+            InferenceProver.TieTarget(ctx, tie).AddPointClaim(c);
+            bits.Committed!.AddWeightedClaim(bits.XPoint(r), bits.FullWeights(), c);
         }
 
         foreach (var (name, values) in proof.Outputs)

@@ -9,9 +9,10 @@ namespace ZkmlProver.Proving;
 /// multiplicity 0 and cannot admit a new pair).
 /// </summary>
 /// <remarks>
-/// A Clip read only by the Lookup is fused into it: the table then covers X's whole declared range,
-/// T′[q] = T[clamp(q, Min, Max)], which is exactly Lookup(Clip(X)) — X's range is itself proven by
-/// the bits of the Rescale that produced X, so no separate clip proof is needed.
+/// A Clip read only by the Lookup is fused into it: the table then covers X's declared range,
+/// T′[q] = T[clamp(q, clip.Min, clip.Max)], which is exactly Lookup(Clip(X)) (the clip's own bounds,
+/// not the table's domain); logUp itself proves that every valid X lies in the table's input column,
+/// so no separate clip proof and no assumption about X's range is needed.
 /// </remarks>
 public sealed class LookupPlan
 {
@@ -24,11 +25,26 @@ public sealed class LookupPlan
         FusedClip = fusedClip;
         X = fusedClip?.Input ?? layer.Input;
         var xt = circuit.Tensor(X);
-        long lo = fusedClip is null ? layer.Min : xt.MinValue, hi = fusedClip is null ? layer.Max : xt.MaxValue;
+        long lo = layer.Min, hi = layer.Max;
+        Func<long, long> clip = q => q;
+        if (fusedClip is not null)
+        {
+            // Exactly Lookup(Clip(X)): q ↦ T[clamp(q, clip.Min, clip.Max)] over the q whose clipped
+            // value lies in the table's domain (the reference evaluator refuses the others, so the
+            // table has no row for them). clamp is monotone, so those q form one interval.
+            long cmin = fusedClip.Min, cmax = fusedClip.Max;
+            if (cmin > cmax || cmin > layer.Max || cmax < layer.Min)
+                throw new ProvingException($"layer '{layer.Name}': the clip [{cmin}, {cmax}] before it never reaches the table domain [{layer.Min}, {layer.Max}]");
+            lo = cmin >= layer.Min ? xt.MinValue : Math.Max(xt.MinValue, layer.Min);
+            hi = cmax <= layer.Max ? xt.MaxValue : Math.Min(xt.MaxValue, layer.Max);
+            if (lo > hi)
+                throw new ProvingException($"layer '{layer.Name}': no value of '{X}' reaches the table domain [{layer.Min}, {layer.Max}] through the clip [{cmin}, {cmax}]");
+            clip = q => Math.Clamp(q, cmin, cmax);
+        }
         var baseTable = LookupTables.Build(layer.Function, layer.InScale, layer.OutScale, layer.Min, layer.Max);
         if (LookupTables.Digest(baseTable) != layer.TableDigest)
             throw new ProvingException($"layer '{layer.Name}': the {layer.Function} table computed on this machine differs from the circuit's (digest mismatch)");
-        (TVars, TableIn, TableOut) = Build(layer.Name, X, lo, hi, q => baseTable[Math.Clamp(q, layer.Min, layer.Max) - layer.Min]);
+        (TVars, TableIn, TableOut) = Build(layer.Name, X, lo, hi, q => baseTable[clip(q) - layer.Min]);
         Lo = lo;
         YPublic = circuit.Outputs.Contains(layer.Output);
     }

@@ -8,33 +8,47 @@ using ZkmlProver.Transcript;
 namespace ZkmlProver.Proving;
 
 /// <summary>
-/// The public model commitment: the circuit digest and a hiding Hyrax commitment to every weight
-/// tensor (in the layout of <see cref="WeightLayouts"/>). Published once by the model owner.
+/// The public model commitment: the circuit digest, a hiding Hyrax commitment to every weight
+/// tensor (in the layout of <see cref="WeightLayouts"/>), and the zero-knowledge proof that the
+/// committed weights are well formed (<see cref="CommitmentWellFormedness"/>). Published once by
+/// the model owner.
 /// </summary>
 /// <remarks>
-/// Binary format (big-endian counts): magic "ZKMLC1\0\0", format version (u32 = 1), circuit digest
+/// Binary format (big-endian counts): magic "ZKMLC1\0\0", format version (u32 = 2), circuit digest
 /// (32 bytes), tensor count, then per tensor: name (length-prefixed UTF-8), number of variables
-/// (u32), the Hyrax row commitments (count-prefixed 33-byte points). <see cref="Digest"/> is the
-/// SHA-256 of these bytes; proofs absorb it so that a proof is bound to one commitment.
+/// (u32), the Hyrax row commitments (count-prefixed 33-byte points); then the well-formedness proof
+/// (length-prefixed bytes). <see cref="Digest"/> is the SHA-256 of everything before the proof
+/// (the commitment proper); proofs of inference absorb it, and the well-formedness proof is bound
+/// to it through its own transcript. Version 1 files (no well-formedness proof) are refused.
 /// </remarks>
 public sealed class ModelCommitment
 {
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
     private static ReadOnlySpan<byte> Magic => "ZKMLC1\0\0"u8;
 
-    public ModelCommitment(string circuitDigest, IReadOnlyDictionary<string, HyraxCommitment> tensors)
+    public ModelCommitment(string circuitDigest, IReadOnlyDictionary<string, HyraxCommitment> tensors, byte[]? wellFormednessProof = null)
     {
         CircuitDigest = circuitDigest;
         Tensors = tensors;
-        Bytes = Encode();
-        Digest = SHA256.HashData(Bytes);
+        var body = Encode();
+        Digest = SHA256.HashData(body);
+        WellFormednessProof = wellFormednessProof;
+        var w = new ProofWriter();
+        w.WriteBytes(wellFormednessProof ?? []);
+        Bytes = [.. body, .. w.ToArray()];
     }
 
     public string CircuitDigest { get; }
     public IReadOnlyDictionary<string, HyraxCommitment> Tensors { get; }
+    /// <summary>The zero-knowledge proof that the weights are in range with zero padding (null: none).</summary>
+    public byte[]? WellFormednessProof { get; }
+    /// <summary>The file's bytes (commitment and well-formedness proof).</summary>
     public byte[] Bytes { get; }
     public byte[] Digest { get; }
     public string DigestHex => Convert.ToHexStringLower(Digest);
+
+    /// <summary>Checks the well-formedness proof against the circuit (cached per digest).</summary>
+    public Verdict VerifyWellFormed(Circuit.Circuit circuit) => CommitmentWellFormedness.Verify(circuit, this);
 
     private byte[] Encode()
     {
@@ -79,8 +93,10 @@ public sealed class ModelCommitment
             if (!HyraxCommitment.TryRead(r, new HyraxShape(layout.NumVars), out var hc)) { error = r.Error; return false; }
             if (!tensors.TryAdd(name, hc)) { error = $"tensor '{name}' appears twice"; return false; }
         }
+        if (!r.ReadBytes("well-formedness proof", out var wf)) { error = r.Error; return false; }
+        if (wf.Length == 0) { error = "the model commitment has no well-formedness proof (weights in range, zero padding); run 'zkml commit' again"; return false; }
         if (!r.ExpectEnd()) { error = r.Error; return false; }
-        commitment = new ModelCommitment(digestHex, tensors);
+        commitment = new ModelCommitment(digestHex, tensors, wf);
         error = null;
         return true;
     }
@@ -173,20 +189,34 @@ public sealed class ModelKey
 /// <summary>Makes the model commitment and key from a circuit and its weights.</summary>
 public static class ModelCommitter
 {
+    /// <summary>Commits to the weights and proves the commitment well formed.</summary>
     public static (ModelCommitment Commitment, ModelKey Key) Commit(Circuit.Circuit circuit, WeightSet weights, Random? rng = null)
     {
         if (circuit.Digest is null) circuit = circuit.WithDigest();
         weights.Validate(circuit);
+        return Commit(circuit, weights, rng, tamperTable: null);
+    }
+
+    /// <summary>Soundness tests only: a cheating model owner who rewrites the padded table of any
+    /// weight (out-of-range values, non-zero padding) before committing, and still proves.</summary>
+    internal static (ModelCommitment Commitment, ModelKey Key) Commit(Circuit.Circuit circuit, WeightSet weights, Random? rng, Action<string, long[]>? tamperTable)
+    {
+        if (circuit.Digest is null) circuit = circuit.WithDigest();
         var layouts = WeightLayouts.For(circuit);
         var commitments = new Dictionary<string, HyraxCommitment>(StringComparer.Ordinal);
         var openings = new Dictionary<string, HyraxOpening>(StringComparer.Ordinal);
+        var tables = new Dictionary<string, long[]>(StringComparer.Ordinal);
         foreach (var (name, layout) in layouts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var table = WeightLayouts.Scatter(layout, weights[name]);
+            tamperTable?.Invoke(name, table);
+            tables[name] = table;
             commitments[name] = HyraxCommitment.Commit(table, new HyraxShape(layout.NumVars), out var opening, rng);
             openings[name] = opening;
         }
-        var commitment = new ModelCommitment(circuit.Digest!, commitments);
+        var bare = new ModelCommitment(circuit.Digest!, commitments);
+        var proof = CommitmentWellFormedness.Prove(circuit, tables, bare, openings, rng, cheating: tamperTable is not null);
+        var commitment = new ModelCommitment(circuit.Digest!, commitments, proof);
         return (commitment, new ModelKey(circuit.Digest!, commitment.Digest, ModelKey.DigestOf(weights, circuit), openings));
     }
 }

@@ -5,7 +5,7 @@ namespace ZkmlProver.Proving.Tests;
 /// <summary>x[K] → Dense(M) → Rescale → Clip → Lookup(sigmoid) [→ Dense(1) → Rescale when hidden].</summary>
 public static class SigmoidCircuits
 {
-    public static (Circuit.Circuit Circuit, WeightSet Weights) Build(int k, int m, int seed, bool hiddenLookup)
+    public static (Circuit.Circuit Circuit, WeightSet Weights) Build(int k, int m, int seed, bool hiddenLookup, long clipMin = -512, long clipMax = 512)
     {
         var rng = new Random(seed);
         long[] Rand(int n, int mag) => Enumerable.Range(0, n).Select(_ => (long)rng.Next(-mag, mag + 1)).ToArray();
@@ -23,7 +23,7 @@ public static class SigmoidCircuits
         {
             new DenseLayer { Name = "fc1", Input = "x", Weight = "w1", Bias = "b1", Output = "y1" },
             new RescaleLayer { Name = "rs1", Input = "y1", Shift = 6, Output = "q1" },
-            new ClipLayer { Name = "clip", Input = "q1", Min = -512, Max = 512, Output = "c1" },
+            new ClipLayer { Name = "clip", Input = "q1", Min = clipMin, Max = clipMax, Output = "c1" },
             new LookupLayer { Name = "sigmoid", Input = "c1", Function = "sigmoid", InScale = 6, OutScale = 10, Min = -512, Max = 512,
                 TableDigest = LookupTables.Digest("sigmoid", 6, 10, -512, 512), Output = "s1" },
         };

@@ -15,20 +15,22 @@ namespace ZkmlProver.Proving.Steps;
 /// </summary>
 public static class ClipStep
 {
-    /// <summary>The bounds that can bite: ("lo", Min) and/or ("hi", Max).</summary>
-    public static List<(string Part, long Bound)> Parts(Circuit.Circuit circuit, ClipLayer layer)
+    /// <summary>The bounds that can bite: ("lo", Min) and/or ("hi", Max). A bound is dropped only
+    /// when X's <em>proven</em> range (<see cref="ProvenRanges"/>) satisfies it — never on X's
+    /// declared range alone, which a cheating prover need not respect.</summary>
+    public static List<(string Part, long Bound)> Parts(InferencePlan plan, ClipLayer layer)
     {
-        var x = circuit.Tensor(layer.Input);
+        var x = plan.Ranges[layer.Input];
         var parts = new List<(string, long)>();
-        if (layer.Min > x.MinValue) parts.Add(("lo", layer.Min));
-        if (layer.Max < x.MaxValue) parts.Add(("hi", layer.Max));
+        if (layer.Min > x.Lo) parts.Add(("lo", layer.Min));
+        if (layer.Max < x.Hi) parts.Add(("hi", layer.Max));
         return parts;
     }
 
     /// <summary>Prover: the padded table of lo·valid − X ("lo") or X − hi·valid ("hi").</summary>
     public static long[] Difference(ProverContext ctx, ClipLayer layer, string part)
     {
-        long bound = Parts(ctx.Plan.Circuit, layer).First(p => p.Part == part).Bound;
+        long bound = Parts(ctx.Plan, layer).First(p => p.Part == part).Bound;
         var x = ctx.LongTable(layer.Input);
         var valid = InferenceProver.ValidMask(ctx.Plan.Layout(layer.Input));
         var d = new long[x.Length];
@@ -40,7 +42,7 @@ public static class ClipStep
     public static void Prove(ProverContext ctx, ClipLayer layer, EvalClaim y)
     {
         var s = ctx.Session;
-        var parts = Parts(ctx.Plan.Circuit, layer);
+        var parts = Parts(ctx.Plan, layer);
         if (parts.Count == 0) { ctx.Claim(layer.Input, y); return; }
         var cx = s.CommitValue("clip/x", y.Point, Mle.Evaluate(ctx.LongTable(layer.Input), y.Point));
         var rels = new List<(EvalClaim Claim, long[] D)>();
@@ -70,7 +72,7 @@ public static class ClipStep
     public static void Verify(VerifierContext ctx, ClipLayer layer, EvalClaim y)
     {
         var v = ctx.Session;
-        var parts = Parts(ctx.Plan.Circuit, layer);
+        var parts = Parts(ctx.Plan, layer);
         if (parts.Count == 0) { ctx.Claim(layer.Input, y); return; }
         var cx = v.ReceiveValue("clip/x", y.Point);
         var rels = parts.Select(p => v.ReceiveValue($"clip/{p.Part}", y.Point)).ToList();

@@ -52,8 +52,8 @@ public static class ProductStep
     public static void Prove(ProverContext ctx, EvalClaim y, OperandView va, OperandView vb)
     {
         var s = ctx.Session;
-        var ta = Operands.ToField(va.BroadcastTable(Operands.Values(ctx, va)));
-        var tb = Operands.ToField(vb.BroadcastTable(Operands.Values(ctx, vb)));
+        var ta = Operands.ToField(Operands.Broadcast(ctx, va));
+        var tb = Operands.ToField(Operands.Broadcast(ctx, vb));
         var output = ZkSumCheck.Prove(s.Transcript, y.Commitment, y.Value, y.Blind, Terms, [Mle.EqTable(y.Point), ta, tb], s.Rng, requireTrueClaim: !s.Cheating);
         output.Proof.Write(s.Writer);
         var r2 = output.Point;
@@ -130,8 +130,8 @@ public static class ChannelAffineStep
         var vx = OperandView.Broadcast(ctx.Plan, layer.Input, layer.Output);
         var vw = OperandView.PerChannel(ctx.Plan, layer.Weight, layer.Output);
         var vb = OperandView.PerChannel(ctx.Plan, layer.Bias, layer.Output);
-        var xw = vx.BroadcastTable(Operands.Values(ctx, vx));
-        var w = vw.BroadcastTable(Operands.Values(ctx, vw));
+        var xw = Operands.Broadcast(ctx, vx);
+        var w = Operands.Broadcast(ctx, vw);
         for (int i = 0; i < xw.Length; i++) xw[i] *= w[i];
         var ct = s.CommitValue("affine/t", y.Point, Mle.Evaluate(xw, y.Point));
         var (pb, fb) = vb.Project(y.Point);

@@ -17,9 +17,13 @@ namespace ZkmlProver.Proving.Steps;
 /// </summary>
 public static class LookupStep
 {
-    // Input side, factors (eq, h, X, Y, valid): α·eq·h − eq·h·X − β·eq·h·Y − eq·valid.
-    private static SumCheckTerms InputTerms(in Fr alpha, in Fr beta) => new(5,
-        [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-beta, [0, 1, 3]), new ProductTerm(-Fr.One, [0, 4])]);
+    // Input side, factors (eq, h, X, Y, valid): α·eq·h − eq·h·X − β·eq·h·Y − eq·valid, plus, when Y
+    // is committed, λ·eq·Y − λ·eq·valid·Y: Y is 0 on every padded entry (a committed lookup output is
+    // otherwise unconstrained there, and a later sum over padded indices would read it).
+    private static SumCheckTerms InputTerms(in Fr alpha, in Fr beta, in Fr lambda, bool yCommitted) => new(5, yCommitted
+        ? [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-beta, [0, 1, 3]), new ProductTerm(-Fr.One, [0, 4]),
+           new ProductTerm(lambda, [0, 3]), new ProductTerm(-lambda, [0, 4, 3])]
+        : [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-beta, [0, 1, 3]), new ProductTerm(-Fr.One, [0, 4])]);
     // Table side, factors (eq, g, t, m): α·eq·g − eq·g·t − eq·m.
     private static SumCheckTerms TableTerms(in Fr alpha) => new(4,
         [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-Fr.One, [0, 3])]);
@@ -28,7 +32,7 @@ public static class LookupStep
     {
         if (!lk.YPublic) lk.Y!.AddPointClaim(y);
         var layout = ctx.Plan.Layout(lk.X);
-        var cx = Prove(ctx, lk, layout, ctx.Table(lk.X), layout.ToTable(ctx.Witness[lk.Layer!.Output]));
+        var cx = Prove(ctx, lk, layout, ctx.Table(lk.X), ctx.Table(lk.Layer!.Output));
         ctx.Claim(lk.X, cx);
     }
 
@@ -63,8 +67,9 @@ public static class LookupStep
 
         // (2) input-side zero-check.
         var tau = s.Challenges($"{lk.Name}/tau", n);
+        Fr lambda = lk.YPublic ? Fr.Zero : s.Challenges($"{lk.Name}/y-padding", 1)[0];
         var validF = valid.Select(v => v ? Fr.One : Fr.Zero).ToArray();
-        var o1 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, InputTerms(alpha, beta), [Mle.EqTable(tau), (Fr[])h.Clone(), xTable, (Fr[])yTable.Clone(), validF], s.Rng, requireTrueClaim: !s.Cheating);
+        var o1 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, InputTerms(alpha, beta, lambda, !lk.YPublic), [Mle.EqTable(tau), (Fr[])h.Clone(), xTable, (Fr[])yTable.Clone(), validF], s.Rng, requireTrueClaim: !s.Cheating);
         o1.Proof.Write(s.Writer);
         var r1 = o1.Point;
         var chp = s.CommitValue("lookup/h", r1, o1.FactorValues[1]);
@@ -84,6 +89,9 @@ public static class LookupStep
             ProductProof.Prove(s.Transcript, s.Key, chp.Commitment, cy.Commitment, chy.Commitment, chp.Value, chp.Blind, cy.Value, cy.Blind, chy.Blind, s.Rng).Write(s.Writer);
             lk.Y!.AddPointClaim(cy);
             hy = chy.Commitment; hyBlind = chy.Blind;
+            // The padding term λ·(1 − valid)·Y, folded into the h·y term: β·h·y − λ(1 − v)·y.
+            Fr pad = lambda * (Fr.One - layout.ValidIndicator(r1));
+            hy -= Fr.Inverse(beta) * pad * cy.Commitment; hyBlind -= Fr.Inverse(beta) * pad * cy.Blind;
         }
         Fr e1 = Mle.Eq(tau, r1), v1 = layout.ValidIndicator(r1);
         var target = e1 * (alpha * chp.Commitment - chx.Commitment - beta * hy - v1 * s.Key.G);
@@ -133,6 +141,7 @@ public static class LookupStep
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, Pow2(n) * ch.Commitment, Pow2(lk.TVars) * cg.Commitment, sumEq, v.Acc), $"lookup '{lk.Name}' sums");
 
         var tau = v.Challenges($"{lk.Name}/tau", n);
+        Fr lambda = lk.YPublic ? Fr.Zero : v.Challenges($"{lk.Name}/y-padding", 1)[0];
         var p1 = v.Read<ZkSumCheckProof>("lookup input sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, n, 3, out p));
         VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point.Identity, n, 3, p1, out var sub1, v.Acc), $"lookup '{lk.Name}' input zero-check");
         var r1 = sub1!.Point;
@@ -151,7 +160,7 @@ public static class LookupStep
             var chy = v.ReceiveValue("lookup/hy", r1);
             VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cy.Commitment, chy.Commitment, v.Read<ProductProof>("lookup hy", ProductProof.TryRead), v.Acc), $"lookup '{lk.Name}' h·y");
             lk.Y!.AddPointClaim(cy);
-            hy = chy.Commitment;
+            hy = chy.Commitment - Fr.Inverse(beta) * (lambda * (Fr.One - layout.ValidIndicator(r1))) * cy.Commitment;
         }
         Fr e1 = Mle.Eq(tau, r1), v1 = layout.ValidIndicator(r1);
         var target = e1 * (alpha * chp.Commitment - chx.Commitment - beta * hy - v1 * v.Key.G);

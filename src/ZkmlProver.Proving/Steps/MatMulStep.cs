@@ -46,8 +46,8 @@ public static class MatMulStep
         var s = ctx.Session;
         var g = Shapes(ctx.Plan, layer);
         var (rbl, ri, rj) = Split(y.Point, g);
-        var ta = g.A.BroadcastTable(Operands.Values(ctx, g.A));
-        var tb = g.B.BroadcastTable(Operands.Values(ctx, g.B));
+        var ta = Operands.Broadcast(ctx, g.A);
+        var tb = Operands.Broadcast(ctx, g.B);
         int rows = 1 << g.RowVars, ks = 1 << g.KVars, isz = 1 << g.IVars, jsz = 1 << g.JVars;
         var eqI = Mle.EqTable(ri);
         var eqJ = Mle.EqTable(rj);

@@ -18,6 +18,16 @@ public static class Operands
     public static long[] Values(ProverContext ctx, OperandView v)
         => v.IsWeight ? ctx.WeightValues[v.Tensor] : ctx.Witness[v.Tensor];
 
+    /// <summary>Prover: the operand broadcast to the output layout. A cheating prover's padded table
+    /// (soundness tests) is used as it is when the operand is not broadcast, so that its padding
+    /// reaches every sum that runs over padded indices.</summary>
+    public static long[] Broadcast(ProverContext ctx, OperandView v)
+    {
+        if (!v.IsWeight && ctx.PaddedOverrides?.ContainsKey(ctx.Plan.Source(v.Tensor)) == true && v.Layout.Dims.SequenceEqual(v.OutLayout.Dims))
+            return ctx.LongTable(v.Tensor);
+        return v.BroadcastTable(Values(ctx, v));
+    }
+
     public static EvalClaim Commit(ProverContext ctx, OperandView v, Fr[] point, string label)
     {
         var c = ctx.Session.CommitValue(label, point, Mle.Evaluate(Table(ctx, v), point));

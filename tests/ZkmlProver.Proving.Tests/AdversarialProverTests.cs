@@ -1,0 +1,282 @@
+using ZkmlProver.Circuit;
+
+namespace ZkmlProver.Proving.Tests;
+
+/// <summary>
+/// Forged proofs by a prover that cheats consistently (issue 9; docs/SOUNDNESS.md): it commits
+/// chosen values — out of range, non-zero padding, bits that do not match — and recomputes every
+/// tensor downstream (<see cref="ReferenceEvaluator.Evaluate(Circuit.Circuit, WeightSet, long[], int, bool, Action{string, long[]}?)"/>
+/// without range checks), so that only the relation under test can catch it. A test passes only
+/// when a proof was produced and the verifier rejected it: a prover exception fails the test.
+/// </summary>
+public class AdversarialProverTests
+{
+    /// <summary>Proves (any exception fails the test), verifies, and returns the rejection reason.</summary>
+    internal static string ProducedAndRejected(Circuit.Circuit c, ModelCommitment com, Func<InferenceProof> prove)
+    {
+        var proof = prove();
+        var result = InferenceVerifier.Verify(c, com, proof.ToBytes());
+        Assert.False(result.Accepted, "the verifier accepted a forged proof");
+        return result.Verdict.Reason!;
+    }
+
+    private static Witness Unchecked(Circuit.Circuit c, WeightSet w, long[] input, int batch, Action<string, long[]>? after = null)
+        => ReferenceEvaluator.Evaluate(c, w, input, batch, checkRanges: false, afterLayer: after);
+
+    // ---- A: private input out of range --------------------------------------------------------
+
+    [Fact]
+    public void A_PrivateInputOutOfRangeWithNonBooleanBitsIsRejected()
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(2, 7, 3);
+        input[3] = -600; // declared range of x: 10 bits, [-512, 511]
+        var witness = Unchecked(c, w, input, 2);
+        var reason = ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 2, true, new Random(2), null, null, cheatingWitness: witness));
+        Assert.Contains("bits:x#range", reason);
+    }
+
+    [Fact]
+    public void A_PrivateInputOutOfRangeWithBooleanBitsOfAnotherValueIsRejected()
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(2, 7, 3);
+        input[3] = -600;
+        var witness = Unchecked(c, w, input, 2);
+        // The bits say "-600 mod 2^10, sign-extended": boolean and in range, but not the committed input.
+        void Bits(string key, long[] table)
+        {
+            if (key != "x#range") return;
+            int width = table.Length / (1 << new InferencePlan(c, 2, true).Bits[key].XVars);
+            long v = -600 & 1023; if (v >= 512) v -= 1024;
+            for (int j = 0; j < width; j++) table[3 * width + j] = j < 10 ? (long)(((ulong)v >> j) & 1) : 0;
+        }
+        var reason = ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 2, true, new Random(2), null, Bits, cheatingWitness: witness));
+        Assert.Contains("x#range", reason);
+    }
+
+    [Fact]
+    public void A_PrivateInputWithNonZeroPaddingIsRejected()
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(2, 7, 3);
+        var plan = new InferencePlan(c, 2, true);
+        var table = plan.Layout("x").ToLongTable(input);
+        table[7] = 100; // sample 0, padded feature 7 (K = 7 pads to 8)
+        var reason = ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 2, true, new Random(2), null, null,
+            cheatingWitness: Unchecked(c, w, input, 2), paddedTables: new Dictionary<string, long[]> { ["x"] = table }));
+        Assert.Contains("x#range", reason);
+    }
+
+    [Fact]
+    public void A_PublicInputOutOfRangeIsRejected()
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(2, 7, 3);
+        input[3] = -600;
+        var reason = ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 2, false, new Random(2), null, null, cheatingWitness: Unchecked(c, w, input, 2)));
+        Assert.Contains("public input", reason);
+    }
+
+    [Fact]
+    public void A_HonestPrivateInputProofVerifies()
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(3, 7, 3);
+        var result = InferenceVerifier.Verify(c, com, InferenceProver.Prove(c, w, com, key, input, 3, true, new Random(2)).ToBytes());
+        Assert.True(result.Accepted, result.Verdict.Reason);
+    }
+
+    // ---- B: a Clip fused into a lookup with other bounds than the table's domain ---------------
+
+    [Fact]
+    public void B_FusedClipWithNarrowerBoundsProvesTheClippedFunction()
+    {
+        var (c, w) = SigmoidCircuits.Build(6, 5, 5, hiddenLookup: false, clipMin: -50, clipMax: 50);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(4, 6, 3);
+        var witness = ReferenceEvaluator.Evaluate(c, w, input, 4);
+        Assert.Contains(witness["q1"], q => Math.Abs(q) > 50); // the clip bites on this data
+        var result = InferenceVerifier.Verify(c, com, InferenceProver.Prove(c, w, com, key, input, 4, false, new Random(2)).ToBytes());
+        Assert.True(result.Accepted, result.Verdict.Reason);
+        Assert.Equal(witness["s1"], result.Proof!.Outputs[0].Values);
+    }
+
+    [Fact]
+    public void B_LookupOfTheUnclippedValueIsRejected()
+    {
+        var (c, w) = SigmoidCircuits.Build(6, 5, 5, hiddenLookup: false, clipMin: -50, clipMax: 50);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(4, 6, 3);
+        // The cheater skips the clip: c1 = q1, and the sigmoid of the unclipped value is published.
+        // (Clamped at the table's domain [-512, 512], as the old fused table did.)
+        var witness = ReferenceEvaluator.Evaluate(c, w, input, 4);
+        var cheat = Unchecked(c, w, input, 4, (name, y) =>
+        {
+            if (name == "c1") for (int i = 0; i < y.Length; i++) y[i] = Math.Clamp(witness["q1"][i], -512, 512);
+        });
+        Assert.NotEqual(witness["s1"], cheat["s1"]);
+        ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 4, false, new Random(2), null, null, cheatingWitness: cheat));
+    }
+
+    // ---- C: softmax output not forced to be an integer in range -------------------------------
+
+    [Fact]
+    public void C_HonestSoftmaxIntoDenseVerifies()
+    {
+        var (c, w) = SoftmaxCircuits.IntoDense(5, 4, seed: 3);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(3, 5, 4);
+        var result = InferenceVerifier.Verify(c, com, InferenceProver.Prove(c, w, com, key, input, 3, false, new Random(2)).ToBytes());
+        Assert.True(result.Accepted, result.Verdict.Reason);
+    }
+
+    [Fact]
+    public void C_SoftmaxOutputShiftedWithAdjustedRemainderIsRejected()
+    {
+        var (c, w) = SoftmaxCircuits.IntoDense(5, 4, seed: 3);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(3, 5, 4);
+        var cheat = Unchecked(c, w, input, 3, (name, y) => { if (name == "p") y[1] += 3; });
+        ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 3, false, new Random(2), null, null, cheatingWitness: cheat));
+    }
+
+    [Fact]
+    public void C_SoftmaxOutputBitsThatDoNotMatchTheCommittedOutputAreRejected()
+    {
+        var (c, w) = SoftmaxCircuits.IntoDense(5, 4, seed: 3);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(3, 5, 4);
+        bool changed = false;
+        void Bits(string key, long[] table)
+        {
+            if (key != "p#y") return;
+            table[0] ^= 1; // entry 0, bit 0: boolean, in range, but not the committed softmax output
+            changed = true;
+        }
+        var reason = ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 3, false, new Random(2), null, Bits));
+        Assert.True(changed);
+        Assert.Contains("p#y", reason);
+    }
+
+    [Fact]
+    public void C_SoftmaxOutputOutOfItsDeclaredRangeIsRejected()
+    {
+        var (c, w) = SoftmaxCircuits.IntoDense(5, 4, seed: 3);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(3, 5, 4);
+        // A value outside p's declared 12-bit range: its bits cannot be boolean.
+        var cheat = Unchecked(c, w, input, 3, (name, y) => { if (name == "p") y[0] += 5000; });
+        var reason = ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 3, false, new Random(2), null, null, cheatingWitness: cheat));
+        Assert.Contains("bits:", reason);
+    }
+
+    // ---- D: garbage in the padding of committed lookup outputs --------------------------------
+
+    [Fact]
+    public void D_HonestMatMulOfTwoLookupsVerifies()
+    {
+        var (c, w) = SoftmaxCircuits.LookupMatMul();
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(2, 9, 5);
+        var result = InferenceVerifier.Verify(c, com, InferenceProver.Prove(c, w, com, key, input, 2, false, new Random(2)).ToBytes());
+        Assert.True(result.Accepted, result.Verdict.Reason);
+    }
+
+    [Fact]
+    public void D_GarbageInLookupOutputPaddingIsRejected()
+    {
+        var (c, w) = SoftmaxCircuits.LookupMatMul();
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(2, 9, 5);
+        var honest = ReferenceEvaluator.Evaluate(c, w, input, 2);
+        var plan = new InferencePlan(c, 2);
+        var s1 = plan.Layout("s1").ToLongTable(honest["s1"]);
+        var s2 = plan.Layout("s2").ToLongTable(honest["s2"]);
+        // Layout [B=2, 3→4, 3→4]: s1[b,0,3] = 1 and s2[b,3,0] = 10^6 add 10^6 to m[b,0,0] through the padded k = 3.
+        for (int b = 0; b < 2; b++) { s1[b * 16 + 3] = 1; s2[b * 16 + 12] = 1_000_000; }
+        var cheat = Unchecked(c, w, input, 2, (name, y) => { if (name == "m") { y[0] += 1_000_000; y[9] += 1_000_000; } });
+        Assert.NotEqual(honest["out"], cheat["out"]);
+        var reason = ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 2, false, new Random(2), null, null,
+            cheatingWitness: cheat, paddedTables: new Dictionary<string, long[]> { ["s1"] = s1, ["s2"] = s2 }));
+        Assert.Contains("input final check", reason);
+    }
+
+    // ---- the model commitment ------------------------------------------------------------------
+
+    [Fact]
+    public void HonestCommitmentIsWellFormedAndSurvivesItsFile()
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
+        var (com, _) = ModelCommitter.Commit(c, w, new Random(1));
+        Assert.True(com.VerifyWellFormed(c).Accepted, com.VerifyWellFormed(c).Reason);
+        Assert.True(ModelCommitment.TryDecode(com.Bytes, c, out var back, out var error), error);
+        Assert.Equal(com.DigestHex, back!.DigestHex);
+        Assert.True(back.VerifyWellFormed(c).Accepted);
+    }
+
+    [Theory]
+    [InlineData("w1", 3, 5000L)]      // out of the declared 10-bit range
+    [InlineData("w1", 7, 1L)]         // padded column 7 of row 0 (K = 7 pads to 8): a hidden input weight
+    [InlineData("b1", 6, 42L)]        // padded bias entry (5 pads to 8): a hidden unit's bias
+    [InlineData("w2", 3 * 8 + 0, 9L)] // w2 is [3, 5], laid out [4, 8]: padded row 3, a hidden output unit
+    public void CheatingModelOwnerIsRejected(string tensor, int index, long value)
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
+        var (com, _) = ModelCommitter.Commit(c, w, new Random(1), (name, table) => { if (name == tensor && index < table.Length) table[index] = value; });
+        var verdict = com.VerifyWellFormed(c);
+        Assert.False(verdict.Accepted, "a commitment to a weight out of range or with non-zero padding was accepted");
+        Assert.Contains($"wf:{tensor}", verdict.Reason);
+        // And every proof against it is refused for that reason.
+        var (honestCom, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var proof = InferenceProver.Prove(c, w, honestCom, key, SmallCircuits.Inputs(2, 7, 3), 2, false, new Random(2));
+        Assert.False(InferenceVerifier.Verify(c, com, proof.ToBytes()).Accepted);
+    }
+
+    [Fact]
+    public void CommitmentWithoutWellFormednessProofIsRefused()
+    {
+        var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
+        var (com, _) = ModelCommitter.Commit(c, w, new Random(1));
+        var bare = new ModelCommitment(com.CircuitDigest, com.Tensors);
+        Assert.False(bare.VerifyWellFormed(c).Accepted);
+        Assert.False(ModelCommitment.TryDecode(bare.Bytes, c, out _, out var error));
+        Assert.Contains("well-formedness", error);
+    }
+
+    // ---- unblinding ----------------------------------------------------------------------------
+
+    [Fact]
+    public void NoMessageIsACommitmentWithAZeroOrReusedBlind()
+    {
+        // A commitment with blind 0 to a small value v is v·G; one with a reused blind and value
+        // repeats a point. Scan every point of a real proof (private input) and of the
+        // well-formedness proof for both.
+        var (c, w) = SoftmaxCircuits.IntoDense(5, 4, seed: 3);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var body = InferenceProver.Prove(c, w, com, key, SmallCircuits.Inputs(3, 5, 4), 3, true).Body;
+        var g = EvalClaim.Key.G;
+        var small = new HashSet<string>();
+        for (long v = -4096; v <= 4096; v++) small.Add(Convert.ToHexString((Field.Fr.FromInt64(v) * g).ToBytes()));
+        foreach (var bytes in new[] { body, com.WellFormednessProof! })
+        {
+            var seen = new HashSet<string>();
+            int points = 0;
+            for (int i = 0; i + 33 <= bytes.Length; i++)
+            {
+                if (bytes[i] is not (2 or 3)) continue;
+                if (!Curve.Point.TryDecode(bytes.AsSpan(i, 33), false, out _, out _)) continue;
+                string hex = Convert.ToHexString(bytes.AsSpan(i, 33));
+                points++;
+                Assert.DoesNotContain(hex, small);
+                Assert.True(seen.Add(hex), $"point at offset {i} repeats an earlier message");
+            }
+            Assert.True(points > 50);
+        }
+    }
+}
