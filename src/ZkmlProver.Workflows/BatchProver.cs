@@ -178,7 +178,7 @@ public static class BatchProver
             {
                 var batchInput = Slice(b);
                 var t = Stopwatch.StartNew();
-                var proof = InferenceProver.Prove(circuit, weights, commitment, key, batchInput, b.End - b.Start, options.PrivateInput);
+                var proof = InferenceProver.ProveVerified(circuit, weights, commitment, key, batchInput, b.End - b.Start, options.PrivateInput);
                 var bytes = proof.ToBytes();
                 t.Stop();
                 string name = BatchHashing.ProofFileName(b.Start, b.End);

@@ -103,7 +103,7 @@ public static class CreditDemo
         log?.Invoke($"lender: proving {held.Count} decisions in one proof");
         var input = QuantizedModel.QuantizeInputs(circuit, held);
         sw.Restart();
-        var proof = InferenceProver.Prove(circuit, qm.Weights, commitment, key, input, held.Count);
+        var proof = InferenceProver.ProveVerified(circuit, qm.Weights, commitment, key, input, held.Count);
         var proofBytes = proof.ToBytes();
         long proveMs = sw.ElapsedMilliseconds;
         AtomicFile.WriteAllBytes(Path.Combine(lender, "decisions.zkp"), proofBytes);

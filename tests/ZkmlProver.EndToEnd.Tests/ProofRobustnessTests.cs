@@ -203,7 +203,11 @@ public sealed class ProofRobustnessTests(CreditMlpProofFixture fx)
             if (ModelCommitment.TryDecode(m, fx.M.Model.Circuit, out var c, out var error))
             {
                 Assert.True(pos >= header, $"flip at header byte {pos} still decoded");
-                Assert.NotEqual(fx.M.Commitment.Digest, c!.Digest);
+                // A flip inside the well-formedness proof leaves the commitment (and its digest)
+                // unchanged; the altered proof must then fail (and with it every verification).
+                bool inProof = pos >= bytes.Length - fx.M.Commitment.WellFormednessProof!.Length;
+                if (inProof) Assert.False(c!.VerifyWellFormed(fx.M.Model.Circuit).Accepted, $"flip at byte {pos}: altered well-formedness proof accepted");
+                else Assert.NotEqual(fx.M.Commitment.Digest, c!.Digest);
                 var r = InferenceVerifier.Verify(fx.M.Model.Circuit, c, fx.Bytes);
                 Assert.False(r.Accepted, $"flip at byte {pos}: proof accepted against the altered commitment");
                 decodedAnyway++;

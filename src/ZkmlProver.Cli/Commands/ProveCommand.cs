@@ -45,11 +45,11 @@ public static class ProveCommand
         var sw = Stopwatch.StartNew();
         InferenceProof? proof = null;
         if (json || Console.IsOutputRedirected)
-            proof = InferenceProver.Prove(circuit, weights, commitment, key, input, data.Count, privateInput,
+            proof = InferenceProver.ProveVerified(circuit, weights, commitment, key, input, data.Count, privateInput,
                 progress: json ? null : msg => Console.Error.WriteLine($"prove: {msg}"));
         else
             AnsiConsole.Status().Start("proving", ctx =>
-                proof = InferenceProver.Prove(circuit, weights, commitment, key, input, data.Count, privateInput, progress: msg => ctx.Status(msg)));
+                proof = InferenceProver.ProveVerified(circuit, weights, commitment, key, input, data.Count, privateInput, progress: msg => ctx.Status(msg)));
         sw.Stop();
         var bytes = proof!.ToBytes();
         AtomicFile.WriteAllBytes(proofFile.FullName, bytes);
