@@ -100,7 +100,7 @@ public static class InferenceProver
 
         foreach (var lk in plan.Lookups.Values)
         {
-            var m = lk.CountMultiplicities(witness[lk.X]);
+            var m = lk.CountMultiplicities(witness[lk.X], s.Cheating);
             lk.Multiplicities = CommitSmall(s, m, lk.TVars, $"{lk.Name}/m");
             if (!lk.YPublic)
             {
@@ -115,7 +115,7 @@ public static class InferenceProver
             var val = SoftmaxStep.Compute(ctx, sm);
             var g = SoftmaxStep.Shapes(plan, sm);
             var valid = ValidMask(g.Y);
-            lk.Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray()), lk.TVars, $"{lk.Name}/m");
+            lk.Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray(), s.Cheating), lk.TVars, $"{lk.Name}/m");
             lk.Y = CommitSmall(s, val.E, g.Y.NumVars, $"{lk.Name}/y");
             if (!circuit.Outputs.Contains(sm.Output)) plan.SoftmaxOutputs[sm.Output] = CommitSmall(s, val.Y, g.Y.NumVars, $"{sm.Name}/out");
         }

@@ -130,7 +130,7 @@ public static class SoftmaxStep
             int row = g.RowOf[i];
             if (row < 0) continue;
             d[i] = x[i] - m[row];
-            e[i] = lk.TableOut[d[i] - lk.Lo];
+            e[i] = lk.TableOut[Math.Clamp(d[i] - lk.Lo, 0, lk.TableOut.Length - 1)]; // clamped only for a cheating witness
         }
         var s = g.Sum.Apply(e, 1 << g.Y.Vars[0]);
         var h = Array.ConvertAll(s, v => v >> 1);
