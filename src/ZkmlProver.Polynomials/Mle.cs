@@ -148,6 +148,41 @@ public static class Mle
     }
 
     /// <summary>
+    /// Σ_{x &lt; count} eq(tau, x)·eq(point, x) over ℓ = point.Length MSB-first variables (0 ≤ count ≤ 2^ℓ):
+    /// the MLE at <paramref name="point"/> of the table x ↦ eq(tau, x)·[x &lt; count]. O(ℓ).
+    /// </summary>
+    /// <remarks>Per variable, w_k(1) = τ_k·r_k and w_k(0) = (1 − τ_k)(1 − r_k); as in
+    /// <see cref="IndicatorMle(long, ReadOnlySpan{Fr})"/>, each 1-bit j of count contributes the
+    /// prefix Π_{k&lt;j} w_k(count_k)·w_j(0) times the free suffix Π_{k&gt;j} (w_k(0) + w_k(1)).</remarks>
+    public static Fr IndicatorEqMle(long count, ReadOnlySpan<Fr> tau, ReadOnlySpan<Fr> point)
+    {
+        int l = point.Length;
+        if (tau.Length != l) throw new ArgumentException($"tau has {tau.Length} coordinates, point has {l}");
+        if (l > 62) throw new ArgumentException($"{l} variables is too many");
+        if (count < 0 || count > 1L << l) throw new ArgumentOutOfRangeException(nameof(count), $"count {count} is outside [0, 2^{l}]");
+        Span<Fr> suffix = stackalloc Fr[l + 1];
+        suffix[l] = Fr.One;
+        for (int k = l - 1; k >= 0; k--)
+        {
+            Fr t1 = tau[k] * point[k];
+            suffix[k] = suffix[k + 1] * (t1 + (Fr.One - tau[k]) * (Fr.One - point[k]));
+        }
+        if (count == 1L << l) return suffix[0];
+        Fr result = Fr.Zero, prefix = Fr.One;
+        for (int j = 0; j < l; j++)
+        {
+            Fr w1 = tau[j] * point[j], w0 = (Fr.One - tau[j]) * (Fr.One - point[j]);
+            if (((count >> (l - 1 - j)) & 1) != 0)
+            {
+                result += prefix * w0 * suffix[j + 1];
+                prefix *= w1;
+            }
+            else prefix *= w0;
+        }
+        return result;
+    }
+
+    /// <summary>
     /// Ĩ(point) = Σ_{x &lt; count} eq(point, x): the MLE of the indicator of the valid indices
     /// [0, count) of one dimension padded to 2^ℓ entries (ℓ = point.Length, 0 ≤ count ≤ 2^ℓ). O(ℓ).
     /// </summary>

@@ -100,56 +100,64 @@ public sealed class BitsTensor
         return table;
     }
 
-    /// <summary>Ṽ(x): the MLE of the indicator of the entries of the x part that hold a valid entry of
-    /// X's layout (the zero-extension variables are 0 and the layout index is valid). O(XVars).</summary>
-    public Fr ValidIndicator(ReadOnlySpan<Fr> xPoint)
-    {
-        int ext = XVars - Layout.NumVars;
-        Fr acc = Fr.One;
-        for (int i = 0; i < ext; i++) acc *= Fr.One - xPoint[i];
-        return acc * Layout.ValidIndicator(xPoint[ext..]);
-    }
-
-    /// <summary>The table of 1 − Ṽ over every (x, j): 1 where a bit must be 0 because x is padding.</summary>
-    private Fr[] PaddingTable()
+    /// <summary>eq(τ, z)·V(z) with V = 1 exactly on the entries (x, j) whose x holds a valid entry of
+    /// the layout (prover side: the eq table with the padded rows zeroed).</summary>
+    private Fr[] ValidEqTable(Fr[] eq)
     {
         int width = 1 << BitVars;
-        var t = new Fr[(1L << XVars) * width];
+        var t = (Fr[])eq.Clone();
         var valid = InferenceProver.ValidMask(Layout);
         for (long x = 0; x < (1L << XVars); x++)
             if (x >= valid.Length || !valid[x])
-                for (int j = 0; j < width; j++) t[x * width + j] = Fr.One;
+                t.AsSpan((int)(x * width), width).Clear();
         return t;
     }
 
-    /// <summary>Booleanity and zero padding in one zero-check: with τ and λ drawn after the bits are
-    /// committed, Σ_z eq(τ, z)·B(z)·(B(z) − 1 + λ·P(z)) = 0, P = 1 − Ṽ (1 on padding). A random
-    /// linear combination of the two vanishing conditions B² − B = 0 and P·B = 0 on every z; the
-    /// zero-check makes it hold everywhere except with probability ≤ (3·NumVars + 1)/n.</summary>
+    /// <summary>The MLE of z ↦ eq(τ, z)·V(z) at <paramref name="point"/> in O(NumVars): the
+    /// zero-extension variables must be 0, each layout dimension d below its extent
+    /// (<see cref="Mle.IndicatorEqMle"/>), the bit variables free.</summary>
+    private Fr ValidEq(ReadOnlySpan<Fr> tau, ReadOnlySpan<Fr> point)
+    {
+        int ext = XVars - Layout.NumVars;
+        Fr acc = Fr.One;
+        for (int i = 0; i < ext; i++) acc *= (Fr.One - tau[i]) * (Fr.One - point[i]);
+        int off = ext;
+        for (int d = 0; d < Layout.Dims.Length; d++)
+        {
+            int v = Layout.Vars[d];
+            acc *= Mle.IndicatorEqMle(Layout.Dims[d], tau.Slice(off, v), point.Slice(off, v));
+            off += v;
+        }
+        return acc * Mle.Eq(tau[XVars..], point[XVars..]);
+    }
+
+    /// <summary>Booleanity and zero padding in one zero-check: with τ drawn after the bits are
+    /// committed, Σ_z eq(τ, z)·B(z)·(B(z) − V(z)) = 0, V = 1 on the valid entries of the layout and 0
+    /// on its padding and the zero-extension rows. Then B(z)·(B(z) − V(z)) = 0 for every z except
+    /// with probability ≤ 3·NumVars/n: on a valid entry B² = B (a bit), on a padded one B² = 0 (B = 0).
+    /// Factors (eq, B, eq·V); the verifier evaluates the MLE of eq·V in O(NumVars).</summary>
     /// <param name="cheating">Soundness tests only: prove even when the table is not boolean.</param>
     public void ProveBooleanity(ProverSession s, long[] table, bool cheating = false)
     {
         var tau = s.Challenges($"{Name}/bool/tau", NumVars);
-        Fr lambda = s.Challenges($"{Name}/bool/padding", 1)[0];
         var eq = Mle.EqTable(tau);
         var b = new Fr[table.Length];
         for (int i = 0; i < b.Length; i++) if (table[i] != 0) b[i] = table[i] == 1 ? Fr.One : Fr.FromInt64(table[i]);
-        var zero = Point0;
-        var output = ZkSumCheck.Prove(s.Transcript, zero, Fr.Zero, Fr.Zero, BooleanityTerms(lambda), [eq, b, PaddingTable()], s.Rng, requireTrueClaim: !cheating && !s.Cheating);
+        var eqV = ValidEqTable(eq);
+        var output = ZkSumCheck.Prove(s.Transcript, Point0, Fr.Zero, Fr.Zero, BooleanityTerms, [eq, b, eqV], s.Rng, requireTrueClaim: !cheating && !s.Cheating);
         output.Proof.Write(s.Writer);
         var point = output.Point;
         var bv = s.CommitValue($"{Name}/bool/b", point, output.FactorValues[1]);
         var bb = s.CommitValue($"{Name}/bool/bb", point, bv.Value * bv.Value);
         ProductProof.Prove(s.Transcript, s.Key, bv.Commitment, bv.Commitment, bb.Commitment, bv.Value, bv.Blind, bv.Value, bv.Blind, bb.Blind, s.Rng).Write(s.Writer);
-        Fr e = Mle.Eq(tau, point), f = Fr.One - lambda * (Fr.One - ValidIndicator(point.AsSpan(0, XVars)));
-        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, e * (bb.Commitment - f * bv.Commitment), output.Blind, e * (bb.Blind - f * bv.Blind), s.Rng).Write(s.Writer);
+        Fr e = Mle.Eq(tau, point), ev = ValidEq(tau, point);
+        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, e * bb.Commitment - ev * bv.Commitment, output.Blind, e * bb.Blind - ev * bv.Blind, s.Rng).Write(s.Writer);
         Committed!.AddPointClaim(bv);
     }
 
     public void VerifyBooleanity(VerifierSession v)
     {
         var tau = v.Challenges($"{Name}/bool/tau", NumVars);
-        Fr lambda = v.Challenges($"{Name}/bool/padding", 1)[0];
         var proof = v.Read<ZkSumCheckProof>("booleanity sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, NumVars, 3, out p));
         VerifierSession.Check(ZkSumCheck.Verify(v.Transcript, Point0, NumVars, 3, proof, out var sub, v.Acc), $"{Name} booleanity");
         var point = sub!.Point;
@@ -157,15 +165,14 @@ public sealed class BitsTensor
         var bb = v.ReceiveValue($"{Name}/bool/bb", point);
         var prod = v.Read<ProductProof>("booleanity product", ProductProof.TryRead);
         VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, bv.Commitment, bv.Commitment, bb.Commitment, prod, v.Acc), $"{Name} booleanity product");
-        // B·(B − 1 + λ·P) = B² − (1 − λ·P)·B, P̃(r*) = 1 − Ṽ(r*_x) (P does not depend on the bit variables).
-        Fr e = Mle.Eq(tau, point), f = Fr.One - lambda * (Fr.One - ValidIndicator(point.AsSpan(0, XVars)));
+        Fr e = Mle.Eq(tau, point), ev = ValidEq(tau, point);
         var eqp = v.Read<EqualityProof>("booleanity equality", EqualityProof.TryRead);
-        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * (bb.Commitment - f * bv.Commitment), eqp, v.Acc), $"{Name} booleanity and zero padding final check");
+        VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * bb.Commitment - ev * bv.Commitment, eqp, v.Acc), $"{Name} booleanity and zero padding final check");
         Committed!.AddPointClaim(bv);
     }
 
-    // Factors (eq, B, P): eq·B·B − eq·B + λ·eq·B·P.
-    private static SumCheckTerms BooleanityTerms(in Fr lambda) => new(3,
-        [new ProductTerm(Fr.One, [0, 1, 1]), new ProductTerm(-Fr.One, [0, 1]), new ProductTerm(lambda, [0, 1, 2])]);
+    // Factors (eq, B, eq·V): eq·B·B − (eq·V)·B.
+    private static readonly SumCheckTerms BooleanityTerms = new(3, [new ProductTerm(Fr.One, [0, 1, 1]), new ProductTerm(-Fr.One, [2, 1])]);
+
     private static Curve.Point Point0 => Curve.Point.Identity;
 }

@@ -237,4 +237,19 @@ public class MleTests
             return w[0] == expected;
         }, iter: 40);
     }
+
+    [Fact]
+    public void IndicatorEqMleMatchesTheTableItExtends()
+    {
+        var rng = new Random(11);
+        for (int l = 0; l <= 5; l++)
+            for (long count = 0; count <= 1L << l; count++)
+            {
+                var tau = RandomVector(rng, l);
+                var r = RandomVector(rng, l);
+                var table = new Fr[1 << l];
+                for (long x = 0; x < count; x++) table[x] = NaiveEq(tau, x);
+                Assert.Equal(NaiveEvaluate(table, r), Mle.IndicatorEqMle(count, tau, r));
+            }
+    }
 }
