@@ -279,4 +279,61 @@ public class AdversarialProverTests
             Assert.True(points > 50);
         }
     }
+
+    // ---- proven ranges ---------------------------------------------------------------------------
+
+    /// <summary>x[4] + x2 (two 10-bit tensors: the sum is proven only within 11 bits, though declared
+    /// 10) → Clip [-512, 511] → out.</summary>
+    private static (Circuit.Circuit, WeightSet) AddThenClip()
+    {
+        var tensors = new List<TensorInfo>
+        {
+            new() { Name = "x", Kind = TensorKind.Input, Shape = [4], Scale = 6, Bits = 10 },
+            new() { Name = "w", Kind = TensorKind.Weight, Shape = [4], Scale = 6, Bits = 10 },
+            new() { Name = "s", Kind = TensorKind.Activation, Shape = [4], Scale = 6, Bits = 10 },
+            new() { Name = "out", Kind = TensorKind.Activation, Shape = [4], Scale = 6, Bits = 10 },
+        };
+        var layers = new List<Layer>
+        {
+            new AddLayer { Name = "add", A = "x", B = "w", Output = "s" },
+            new ClipLayer { Name = "clip", Input = "s", Min = -512, Max = 511, Output = "out" },
+        };
+        var c = new Circuit.Circuit { Name = "add-clip", Input = "x", Outputs = ["out"], Tensors = [.. tensors], Layers = [.. layers] }.WithDigest();
+        return (c, new WeightSet(new Dictionary<string, long[]> { ["w"] = [300, -300, 5, 0] }));
+    }
+
+    [Fact]
+    public void ClipKeepsABoundThatOnlyTheDeclaredRangeSatisfies()
+    {
+        var (c, w) = AddThenClip();
+        var plan = new InferencePlan(c, 2);
+        Assert.Equal(new IntRange(-1024, 1022), plan.Ranges["s"]);
+        Assert.Equal(2, Steps.ClipStep.Parts(plan, c.Layers.OfType<ClipLayer>().Single()).Count);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        long[] input = [400, -400, 1, 2, 100, 100, 100, 100];
+        // The cheater's sum leaves s's declared range; its "clip" passes it through unclipped.
+        var cheat = Unchecked(c, w, input, 2, (name, y) => { if (name == "out") { y[0] = 700; y[1] = -700; } });
+        ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 2, false, new Random(2), null, null, cheatingWitness: cheat));
+        // And the honest proof of in-range data verifies.
+        long[] ok = [100, -100, 1, 2, 3, 4, 5, 6];
+        var v = InferenceVerifier.Verify(c, com, InferenceProver.Prove(c, w, com, key, ok, 2, false, new Random(3)).ToBytes());
+        Assert.True(v.Accepted, v.Verdict.Reason);
+    }
+
+    [Fact]
+    public void CircuitThatCouldWrapTheFieldIsRefused()
+    {
+        var tensors = new List<TensorInfo> { new() { Name = "x", Kind = TensorKind.Input, Shape = [2], Scale = 0, Bits = 60 } };
+        var layers = new List<Layer>();
+        string prev = "x";
+        for (int i = 0; i < 3; i++)
+        {
+            tensors.Add(new() { Name = $"m{i}", Kind = TensorKind.Activation, Shape = [2], Scale = 0, Bits = 62 });
+            layers.Add(new MulLayer { Name = $"sq{i}", A = prev, B = prev, Output = $"m{i}" });
+            prev = $"m{i}";
+        }
+        var c = new Circuit.Circuit { Name = "wrap", Input = "x", Outputs = [prev], Tensors = [.. tensors], Layers = [.. layers] }.WithDigest();
+        var e = Assert.Throws<ProvingException>(() => new InferencePlan(c, 1));
+        Assert.Contains("wrap around the field", e.Message);
+    }
 }
