@@ -17,8 +17,11 @@ public sealed class PedersenKey
 
     private static readonly object Gate = new();
     private static Point[] _vector = [];
-    private static readonly Lazy<Point> ValueG = new(() => Generators.Derive(ValueLabel, 0));
-    private static readonly Lazy<Point> BlindH = new(() => Generators.Derive(BlindLabel, 0));
+    private const int FixedBaseVectorPrefix = 8;
+    // G and H get fixed-base tables (Curve.FixedBase): every Pedersen commitment, Σ-protocol
+    // message and sum-check round multiplies them, half of a proof's scalar multiplications.
+    private static readonly Lazy<Point> ValueG = new(() => FixedBase.Register(Generators.Derive(ValueLabel, 0)).Base);
+    private static readonly Lazy<Point> BlindH = new(() => FixedBase.Register(Generators.Derive(BlindLabel, 0)).Base);
     private static readonly ConcurrentDictionary<int, PedersenKey> Cache = new();
 
     private readonly Point[] _gs;
@@ -35,6 +38,9 @@ public sealed class PedersenKey
             if (_vector.Length < size)
             {
                 var more = Generators.Derive(VectorLabel, _vector.Length, size - _vector.Length);
+                // The first generators carry every short vector commitment (sum-check round
+                // polynomials, Σ-protocol masks): fixed-base tables for them too.
+                for (int i = 0; i < more.Length && _vector.Length + i < FixedBaseVectorPrefix; i++) more[i] = FixedBase.Register(more[i]).Base;
                 _vector = [.. _vector, .. more];
             }
             return _vector[..size];

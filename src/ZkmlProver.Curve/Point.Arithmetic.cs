@@ -132,6 +132,7 @@ public readonly partial struct Point
     public Point Multiply(in Fr k)
     {
         if (IsIdentity || k.IsZero) return Identity;
+        if (FixedBase.Find(in this) is { } table) return table.Multiply(k);
         k.ToCanonicalLimbs(out var c0, out var c1, out var c2, out var c3);
         Glv.Split(c0, c1, c2, c3, out var m1, out var n1, out var m2, out var n2);
 

@@ -128,6 +128,9 @@ public readonly partial struct Point : IEquatable<Point>
 
     // ---------------------------------------------------------------- equality, hashing
 
+    /// <summary>Same coordinates (X, Y, Z) — not the group equality of <see cref="Equals(Point)"/>.</summary>
+    internal bool SameRepresentation(in Point o) => X.Equals(o.X) && Y.Equals(o.Y) && Z.Equals(o.Z);
+
     public bool Equals(Point other)
     {
         bool ia = IsIdentity, ib = other.IsIdentity;
