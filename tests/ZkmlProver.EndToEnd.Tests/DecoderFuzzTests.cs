@@ -300,7 +300,8 @@ public sealed class DecoderFuzzFileTests(ITestOutputHelper output)
     /// <summary>circuit.json of the every-layer circuit: half type-preserving JSON edits, a quarter any
     /// structural JSON edits, a quarter byte edits of the text; 85 % get their digest recomputed after the edit (when the text still deserializes) so
     /// that they reach the structural validator. On success: the circuit round-trips through
-    /// <see cref="Circuit.Circuit.ToJson"/> to the same digest.</summary>
+    /// <see cref="Circuit.Circuit.ToJson"/> to the same digest, and the proving plan for it (batch 1
+    /// public, batch 2 private input) is built or refused with a typed exception.</summary>
     [Fact]
     public void MutatedCircuitJsonLoadsOrThrowsTheFormatException()
     {
@@ -336,6 +337,9 @@ public sealed class DecoderFuzzFileTests(ITestOutputHelper output)
                 log.Accepted++;
                 var again = Circuit.Circuit.FromJson(c.ToJson(), "circuit.json");
                 if (again.Digest != c.Digest) log.Fail(i, what, "round trip changed the digest");
+                try { _ = new InferencePlan(c, 1, false); _ = new InferencePlan(c, 2, true); }
+                catch (Exception e) when (e is ProvingException or CircuitFormatException) { }
+                catch (Exception e) { log.Fail(i, what, "loaded, then the proving plan threw " + FuzzLog.Describe(e)); }
             }
             catch (CircuitFormatException e)
             {
