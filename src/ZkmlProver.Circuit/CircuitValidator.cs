@@ -11,6 +11,8 @@ public static class CircuitValidator
     /// <summary>Validates <paramref name="c"/> (see the class summary).</summary>
     public static void Validate(Circuit c)
     {
+        if (c.Tensors.Any(t => t is null) || c.Layers.Any(l => l is null) || c.Outputs.Any(o => o is null) || c.Layers.Any(l => l.Inputs.Any(i => i is null)))
+            throw new CircuitFormatException($"circuit '{c.Name}': null entry in tensors, layers, outputs or a layer's inputs");
         var inputs = c.Tensors.Where(t => t.Kind == TensorKind.Input).ToList();
         if (inputs.Count != 1) throw new CircuitFormatException($"circuit '{c.Name}' must have exactly one Input tensor, has {inputs.Count}");
         if (inputs[0].Name != c.Input) throw new CircuitFormatException($"circuit '{c.Name}': input '{c.Input}' is not the Input tensor '{inputs[0].Name}'");
@@ -97,7 +99,7 @@ public static class CircuitValidator
             }
             case ReluLayer r: return Same(t(r.Input));
             case LeakyReluLayer lr:
-                if (lr.AlphaShift < 1 || lr.AlphaShift > 31 || Math.Abs(lr.AlphaNum) > (1L << 31)) throw Bad(layer, "AlphaShift must be in [1,31] and |AlphaNum| ≤ 2^31");
+                if (lr.AlphaShift < 1 || lr.AlphaShift > 31 || lr.AlphaNum < -(1L << 31) || lr.AlphaNum > (1L << 31)) throw Bad(layer, "AlphaShift must be in [1,31] and |AlphaNum| ≤ 2^31");
                 return Same(t(lr.Input));
             case ClipLayer cl:
                 if (cl.Min > cl.Max) throw Bad(layer, $"min {cl.Min} > max {cl.Max}");

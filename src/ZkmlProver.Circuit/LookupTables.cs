@@ -28,7 +28,7 @@ public static class LookupTables
     /// <summary>The table for q = min..max (index q − min).</summary>
     public static long[] Build(string function, int inScale, int outScale, long min, long max)
     {
-        if (max < min || max - min + 1 > MaxEntries)
+        if (max < min || unchecked((ulong)(max - min)) >= MaxEntries)
             throw new CircuitFormatException($"lookup domain [{min}, {max}] is empty or has more than {MaxEntries} entries");
         if (inScale < 0 || inScale > 62 || outScale < 0 || outScale > 62)
             throw new CircuitFormatException($"lookup scales in={inScale} out={outScale} must be in [0, 62]");

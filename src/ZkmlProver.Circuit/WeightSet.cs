@@ -116,7 +116,7 @@ public sealed class WeightSet
         {
             if (body.Length - pos < 4) throw new CircuitFormatException($"{source}: truncated before tensor '{t.Name}'");
             int nameLen = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(body[pos..]), int.MaxValue); pos += 4;
-            if (body.Length - pos < nameLen + 8) throw new CircuitFormatException($"{source}: truncated in the header of tensor '{t.Name}'");
+            if ((long)body.Length - pos < (long)nameLen + 8) throw new CircuitFormatException($"{source}: truncated in the header of tensor '{t.Name}'");
             string name = Encoding.UTF8.GetString(body.Slice(pos, nameLen)); pos += nameLen;
             if (name != t.Name) throw new CircuitFormatException($"{source}: found tensor '{name}' where the circuit expects '{t.Name}'");
             ulong n = BinaryPrimitives.ReadUInt64LittleEndian(body[pos..]); pos += 8;

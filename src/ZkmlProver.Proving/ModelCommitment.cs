@@ -177,7 +177,7 @@ public sealed class ModelKey
             if (!r.ReadUInt32("num vars", out var nv) || nv != layout.NumVars) { error = r.Error ?? $"tensor '{name}' has {nv} variables, expected {layout.NumVars}"; return false; }
             var shape = new HyraxShape(layout.NumVars);
             if (!r.ReadScalars("blinds", out var blinds, shape.Rows)) { error = r.Error; return false; }
-            openings[name] = new HyraxOpening(shape, blinds);
+            if (!openings.TryAdd(name, new HyraxOpening(shape, blinds))) { error = $"tensor '{name}' appears twice"; return false; }
         }
         if (!r.ExpectEnd()) { error = r.Error; return false; }
         key = new ModelKey(digestHex, commitmentDigest, weightsDigest, openings);
