@@ -27,7 +27,11 @@ internal sealed class ShapeInference
         ["Reshape"] = ["allowzero"],
         ["Transpose"] = ["perm"],
         ["Concat"] = ["axis"],
-        ["BatchNormalization"] = ["epsilon", "momentum", "training_mode"],
+        ["BatchNormalization"] = ["epsilon", "momentum", "spatial", "training_mode"],
+        ["Dropout"] = ["ratio", "seed"],
+        ["Cast"] = ["to", "saturate"],
+        ["Squeeze"] = ["axes"],
+        ["Unsqueeze"] = ["axes"],
         ["Constant"] = ["value", "value_float", "value_floats", "value_int", "value_ints"],
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
@@ -40,17 +44,54 @@ internal sealed class ShapeInference
         this.shapes = shapes; this.constants = constants; this.opset = opset;
     }
 
+    /// <summary>What to do instead, for operators that stay unsupported (appended to the message).</summary>
+    private static readonly Dictionary<string, string> Hints = new(StringComparer.Ordinal)
+    {
+        ["Upsample"] = "Upsample is deprecated since opset 10 and nearest/linear resizing is not supported yet; upsample outside the model",
+        ["Resize"] = "resizing is not supported yet; resize the input outside the model",
+        ["Pad"] = "put the padding in the pads attribute of the following Conv or pool, or pad the input outside the model",
+        ["ReduceMean"] = "for a mean over the spatial axes of [N,C,H,W] use GlobalAveragePool; ReduceMean is folded only on constants",
+        ["LayerNormalization"] = "normalize the input outside the model, or fold the affine part into the next Gemm",
+        ["Erf"] = "export GELU with approximate='tanh' (Tanh is supported)",
+        ["Gelu"] = "export GELU with approximate='tanh' (Tanh is supported)",
+        ["Elu"] = "use Relu or LeakyRelu",
+        ["Selu"] = "use Relu or LeakyRelu",
+        ["Celu"] = "use Relu or LeakyRelu",
+        ["PRelu"] = "use LeakyRelu (one slope)",
+        ["HardSigmoid"] = "use Sigmoid or Clip",
+        ["HardSwish"] = "use Relu or Clip",
+        ["LogSoftmax"] = "use Softmax (argmax is unchanged)",
+    };
+
+    /// <summary>
+    /// The op-level problem of a node (domain, operator, attribute names), independent of its input
+    /// shapes, or null. Reported even for nodes downstream of a blocker.
+    /// </summary>
+    internal static UnsupportedOnnxException? OpLevelProblem(OnnxNode n, long opset)
+    {
+        string w = n.Where();
+        if (n.Domain is not ("" or "ai.onnx"))
+            return new UnsupportedOnnxException($"{w}: operator domain '{n.Domain}' is not supported (only ai.onnx); export without custom or contrib operators");
+        if (!SupportedOps.TryGetValue(n.OpType, out var known))
+        {
+            if (ConstantFolder.IsFoldable(n.OpType)) return null; // decided by its inputs
+            string hint = Hints.GetValueOrDefault(n.OpType, "") is { Length: > 0 } h ? h
+                : "replace it with supported operators before export (see src/ZkmlProver.Onnx/README.md)";
+            return new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported (opset {opset}); {hint}");
+        }
+        foreach (var a in n.Attributes.Values)
+            if (!known.Contains(a.Name))
+                return new UnsupportedOnnxException($"{w}: attribute {a} is not supported for {n.OpType} (opset {opset})");
+        return null;
+    }
+
     /// <summary>Checks the node and returns the shapes of its outputs (one per output).</summary>
     internal OnnxShape[] Infer(OnnxNode n)
     {
         string w = n.Where();
-        if (n.Domain is not ("" or "ai.onnx"))
-            throw new UnsupportedOnnxException($"{w}: operator domain '{n.Domain}' is not supported (only ai.onnx)");
-        if (!SupportedOps.TryGetValue(n.OpType, out var known))
-            throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported");
-        foreach (var a in n.Attributes.Values)
-            if (!known.Contains(a.Name))
-                throw new UnsupportedOnnxException($"{w}: attribute {a} is not supported for {n.OpType}");
+        if (OpLevelProblem(n, opset) is { } problem) throw problem;
+        if (!SupportedOps.ContainsKey(n.OpType))
+            throw new UnsupportedOnnxException(ConstantFolder.WhyNotFolded(n, shapes, constants, opset));
         if (n.Outputs.Length == 0 || n.Outputs[0].Length == 0)
             throw new OnnxFormatException($"{w}: node has no output");
 
@@ -72,6 +113,10 @@ internal sealed class ShapeInference
             "Transpose" => Transpose(n),
             "Concat" => Concat(n),
             "BatchNormalization" => BatchNorm(n),
+            "Dropout" => Dropout(n),
+            "Cast" => Cast(n),
+            "Squeeze" => Squeeze(n),
+            "Unsqueeze" => Unsqueeze(n),
             _ => throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported"),
         };
         for (int i = 1; i < n.Outputs.Length; i++)
@@ -240,9 +285,10 @@ internal sealed class ShapeInference
         int a = Axis(n, axis, x.Rank, "axis");
         NoBatchMixing(n, x, a == 0, $"softmax (axis = {axis})");
         // Before opset 13, Softmax flattens the input to 2-D at `axis` and normalizes over all
-        // trailing dims together; that equals a one-axis softmax only when the trailing dims are 1.
-        if (opset < 13 && x.Dims.Skip(a + 1).Any(d => !d.IsKnown || d.Value != 1))
-            throw new UnsupportedOnnxException($"{n.Where()}: attribute axis = {axis} with input {x} in opset {opset} normalizes over several axes together (opset < 13 semantics); only a softmax over the last axis is supported");
+        // trailing dims together (the quantizer lowers it as reshape → softmax → reshape); the
+        // trailing dims must be static.
+        if (opset < 13 && x.Dims.Skip(a + 1).Any(d => !d.IsKnown))
+            throw new UnsupportedOnnxException($"{n.Where()}: attribute axis = {axis} with input {x} in opset {opset} normalizes over the trailing axes together (opset < 13 semantics), which must be static");
         return x;
     }
 
@@ -269,6 +315,9 @@ internal sealed class ShapeInference
         }
         RequireSpatial(n, x);
         var g = Spatial2d.Resolve(n, x[2].Value, x[3].Value, wt.Shape[2], wt.Shape[3], allowCeilMode: false);
+        int ekh = (g.KernelH - 1) * g.DilationH + 1, ekw = (g.KernelW - 1) * g.DilationW + 1;
+        if (g.PadTop >= ekh || g.PadBottom >= ekh || g.PadLeft >= ekw || g.PadRight >= ekw)
+            throw new UnsupportedOnnxException($"{w}: pads [{string.Join(",", g.Pads)}] (top, left, bottom, right) are not smaller than the dilated kernel [{ekh},{ekw}] (opset {opset}): output positions that see only padding are not supported; use smaller pads or pad the input outside the model");
         return new OnnxShape([x[0], OnnxDim.Known(wt.Shape[0]), OnnxDim.Known(g.OutH), OnnxDim.Known(g.OutW)]);
     }
 
@@ -419,6 +468,15 @@ internal sealed class ShapeInference
     {
         Arity(n, 5, 5);
         string w = n.Where();
+        for (int k = 1; k < n.Outputs.Length; k++)
+            if (n.Outputs[k].Length > 0)
+                throw new UnsupportedOnnxException($"{w}: output {k} ('{n.Outputs[k]}', a {(opset >= 14 ? "running" : "saved")} statistic) is read by another node; only inference (output 0) is supported");
+        if (n.Has("spatial"))
+        {
+            if (opset >= 9) throw new UnsupportedOnnxException($"{w}: attribute spatial is not part of BatchNormalization in opset {opset} (removed in opset 9)");
+            if (n.GetInt("spatial", 1) != 1)
+                throw new UnsupportedOnnxException($"{w}: attribute spatial = {n.GetInt("spatial", 1)} (per-activation statistics, opset {opset}) is not supported; only spatial = 1 (per-channel), the default and the only form from opset 9");
+        }
         if (n.GetInt("training_mode", 0) != 0)
             throw new UnsupportedOnnxException($"{w}: attribute training_mode = {n.GetInt("training_mode", 0)} is not supported (inference only)");
         var x = In(n, 0);
@@ -431,5 +489,91 @@ internal sealed class ShapeInference
                 throw new OnnxFormatException($"{w}: {roles[i]} has shape [{string.Join(",", t.Shape)}], expected [{x[1]}]");
         }
         return x;
+    }
+
+    private OnnxShape Dropout(OnnxNode n)
+    {
+        // Inference: Dropout is the identity. Opset 7–11: ratio attribute; from 12: ratio and
+        // training_mode inputs (training_mode must be absent or a constant false).
+        string w = n.Where();
+        if (opset >= 12)
+        {
+            if (n.Has("ratio")) throw new OnnxFormatException($"{w}: attribute ratio is not allowed in opset {opset} (an input since opset 12)");
+            Arity(n, 1, 3);
+            if (n.HasInput(2))
+            {
+                var t = Const(n, 2, "training_mode");
+                if (t.Data.Any(v => v != 0))
+                    throw new UnsupportedOnnxException($"{w}: training_mode = true is not supported (inference only: export with model.eval())");
+            }
+        }
+        else
+        {
+            if (n.Has("seed")) throw new OnnxFormatException($"{w}: attribute seed is not allowed in opset {opset} (added in opset 12)");
+            Arity(n, 1, 1);
+        }
+        if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0)
+            throw new UnsupportedOnnxException($"{w}: output 1 (the mask, '{n.Outputs[1]}') is read by another node; only inference (output 0) is supported");
+        return In(n, 0);
+    }
+
+    private OnnxShape Cast(OnnxNode n)
+    {
+        Arity(n, 1, 1);
+        var to = (OnnxDataType)n.GetRequiredInt("to");
+        if (to is not (OnnxDataType.Float or OnnxDataType.Double))
+            throw new UnsupportedOnnxException($"{n.Where()}: Cast of the run-time tensor '{n.Inputs[0]}' to {to} is not supported (opset {opset}); only casts to float/double (no-ops here) are, and integer casts of constants and shapes, which are folded");
+        return In(n, 0);
+    }
+
+    /// <summary>Axes of Squeeze/Unsqueeze: an attribute before opset 13, a constant input from 13.</summary>
+    private long[]? SqueezeAxes(OnnxNode n, bool required)
+    {
+        string w = n.Where();
+        if (opset >= 13)
+        {
+            if (n.Has("axes")) throw new OnnxFormatException($"{w}: attribute axes is not allowed in opset {opset} (an input since opset 13)");
+            Arity(n, required ? 2 : 1, 2);
+            if (!n.HasInput(1)) return null;
+            var t = Const(n, 1, "axes");
+            if (!t.IsInteger || t.Rank > 1) throw new OnnxFormatException($"{w}: axes input '{n.Inputs[1]}' must be a 1-D int64 tensor");
+            return t.ToInt64Array();
+        }
+        Arity(n, 1, 1);
+        var a = n.GetInts("axes");
+        if (a is null && required) throw new OnnxFormatException($"{w}: required attribute axes is missing (opset {opset})");
+        return a;
+    }
+
+    private OnnxShape Squeeze(OnnxNode n)
+    {
+        var axes = SqueezeAxes(n, required: false);
+        var x = In(n, 0);
+        HashSet<int> drop;
+        if (axes is null)
+        {
+            if (x.Dims.Any(d => !d.IsKnown && d.Param != x[0].Param || !d.IsKnown && x.Rank == 0))
+                throw new UnsupportedOnnxException($"{n.Where()}: Squeeze without axes of {x} (symbolic dimensions) is not supported; give axes");
+            drop = Enumerable.Range(0, x.Rank).Where(i => x[i].IsKnown && x[i].Value == 1).ToHashSet();
+        }
+        else drop = axes.Select(a => Axis(n, a, x.Rank, "axes")).ToHashSet();
+        foreach (int d in drop)
+            if (!x[d].IsKnown || x[d].Value != 1)
+                throw new OnnxFormatException($"{n.Where()}: cannot squeeze dimension {d} of {x} (it is not 1)");
+        return new OnnxShape(x.Dims.Where((_, i) => !drop.Contains(i)));
+    }
+
+    private OnnxShape Unsqueeze(OnnxNode n)
+    {
+        var axes = SqueezeAxes(n, required: true)!;
+        var x = In(n, 0);
+        int r = x.Rank + axes.Length;
+        var ins = axes.Select(a => Axis(n, a, r, "axes")).ToHashSet();
+        if (ins.Count != axes.Length) throw new OnnxFormatException($"{n.Where()}: axes [{string.Join(",", axes)}] repeat an axis");
+        NoBatchMixing(n, x, ins.Contains(0), "unsqueeze at axis 0 (moving the batch)");
+        var dims = new OnnxDim[r];
+        int src = 0;
+        for (int i = 0; i < r; i++) dims[i] = ins.Contains(i) ? OnnxDim.Known(1) : x[src++];
+        return new OnnxShape(dims);
     }
 }

@@ -122,6 +122,20 @@ public static class OnnxLowering
                     if (IsConst(n.Inputs[0])) throw new UnsupportedOnnxException($"{w}: Identity of a constant is not supported");
                     alias[o] = In(0);
                     break;
+                case "Dropout": // inference: identity (the loader checked training_mode and the unread mask)
+                case "Cast":    // to float/double only (checked by the loader): values are already float
+                    alias[o] = In(0);
+                    break;
+                case "Squeeze":
+                case "Unsqueeze":
+                {
+                    var src = shapes[In(0)];
+                    var dst = Sample(o, n);
+                    if (src.Aggregate(1L, (p, d) => p * d) != dst.Aggregate(1L, (p, d) => p * d))
+                        throw new UnsupportedOnnxException($"{w}: {n.OpType} of per-sample [{string.Join(",", src)}] to [{string.Join(",", dst)}] would move the batch dimension");
+                    Add(new FReshape(name, false, In(0), o), n);
+                    break;
+                }
                 case "Gemm": Gemm(n, name); break;
                 case "MatMul":
                 {
@@ -179,9 +193,22 @@ public static class OnnxLowering
                 {
                     var s = g.ShapeOf(n.Inputs[0]);
                     long axis = n.GetInt("axis", m.Opset >= 13 ? -1 : 1);
-                    long a = axis < 0 ? axis + s.Rank : axis;
-                    if (m.Opset < 13 && a != s.Rank - 1 && !s.Dims.Skip((int)a + 1).All(d => d.IsKnown && d.Value == 1))
-                        throw new UnsupportedOnnxException($"{w}: attribute axis = {axis} with opset {m.Opset} (softmax over flattened trailing axes) is not supported");
+                    int a = (int)(axis < 0 ? axis + s.Rank : axis);
+                    if (m.Opset < 13 && s.Dims.Skip(a + 1).Any(d => !d.IsKnown || d.Value != 1))
+                    {
+                        // Opset < 13: coerce to 2-D at axis, softmax over the flattened trailing dims,
+                        // reshape back: reshape → softmax (last axis) → reshape.
+                        var sample = shapes[In(0)];
+                        int sa = SampleAxis(n, a, s.Rank, "axis");
+                        int[] flat = [.. sample.Take(sa), sample.Skip(sa).Aggregate(1, (p, d) => checked(p * d))];
+                        string f1 = o + "/coerce2d", f2 = o + "/softmax2d";
+                        shapes[f1] = flat; producer[f1] = ops.Count;
+                        ops.Add(new FReshape(name + "/coerce2d", false, In(0), f1));
+                        shapes[f2] = flat; producer[f2] = ops.Count;
+                        ops.Add(new FSoftmax(name, f1, flat.Length - 1, f2));
+                        Add(new FReshape(name + "/reshape", false, f2, o), n);
+                        break;
+                    }
                     Add(new FSoftmax(name, In(0), SampleAxis(n, a, s.Rank, "axis"), o), n);
                     break;
                 }
