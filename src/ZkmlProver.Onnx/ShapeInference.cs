@@ -32,6 +32,7 @@ internal sealed class ShapeInference
         ["Cast"] = ["to", "saturate"],
         ["Squeeze"] = ["axes"],
         ["Unsqueeze"] = ["axes"],
+        ["Pad"] = ["mode", "pads", "value"],
         ["Constant"] = ["value", "value_float", "value_floats", "value_int", "value_ints"],
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
@@ -49,7 +50,6 @@ internal sealed class ShapeInference
     {
         ["Upsample"] = "Upsample is deprecated since opset 10 and nearest/linear resizing is not supported yet; upsample outside the model",
         ["Resize"] = "resizing is not supported yet; resize the input outside the model",
-        ["Pad"] = "put the padding in the pads attribute of the following Conv or pool, or pad the input outside the model",
         ["ReduceMean"] = "for a mean over the spatial axes of [N,C,H,W] use GlobalAveragePool; ReduceMean is folded only on constants",
         ["LayerNormalization"] = "normalize the input outside the model, or fold the affine part into the next Gemm",
         ["Erf"] = "export GELU with approximate='tanh' (Tanh is supported)",
@@ -117,6 +117,7 @@ internal sealed class ShapeInference
             "Cast" => Cast(n),
             "Squeeze" => Squeeze(n),
             "Unsqueeze" => Unsqueeze(n),
+            "Pad" => Pad(n),
             _ => throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported"),
         };
         for (int i = 1; i < n.Outputs.Length; i++)
@@ -315,9 +316,6 @@ internal sealed class ShapeInference
         }
         RequireSpatial(n, x);
         var g = Spatial2d.Resolve(n, x[2].Value, x[3].Value, wt.Shape[2], wt.Shape[3], allowCeilMode: false);
-        int ekh = (g.KernelH - 1) * g.DilationH + 1, ekw = (g.KernelW - 1) * g.DilationW + 1;
-        if (g.PadTop >= ekh || g.PadBottom >= ekh || g.PadLeft >= ekw || g.PadRight >= ekw)
-            throw new UnsupportedOnnxException($"{w}: pads [{string.Join(",", g.Pads)}] (top, left, bottom, right) are not smaller than the dilated kernel [{ekh},{ekw}] (opset {opset}): output positions that see only padding are not supported; use smaller pads or pad the input outside the model");
         return new OnnxShape([x[0], OnnxDim.Known(wt.Shape[0]), OnnxDim.Known(g.OutH), OnnxDim.Known(g.OutW)]);
     }
 
@@ -411,9 +409,14 @@ internal sealed class ShapeInference
         long inKnown = inRest.Where(d => d.IsKnown).Aggregate(1L, (p, d) => checked(p * d.Value));
         bool inSymbolic = inRest.Any(d => !d.IsKnown);
         long outKnown = dims.Where((d, i) => i != minusOne && d.IsKnown).Aggregate(1L, (p, d) => checked(p * d.Value));
+        bool resolved = true; // false when a -1 could not be matched to the symbolic input dimension
         if (minusOne >= 0)
         {
-            if (inSymbolic) dims[minusOne] = OnnxDim.Symbolic(inRest.Count(d => !d.IsKnown) == 1 && outKnown == inKnown ? inRest.First(d => !d.IsKnown).Param : "?");
+            if (inSymbolic)
+            {
+                resolved = inRest.Count(d => !d.IsKnown) == 1 && outKnown == inKnown;
+                dims[minusOne] = resolved ? inRest.First(d => !d.IsKnown) : OnnxDim.Symbolic("?");
+            }
             else
             {
                 if (outKnown == 0 || inKnown % outKnown != 0)
@@ -423,7 +426,7 @@ internal sealed class ShapeInference
         }
         else if (!inSymbolic && inKnown != outKnown)
             throw new OnnxFormatException($"{w}: cannot reshape {x} ({inKnown} elements) to [{string.Join(",", target)}] ({outKnown} elements)");
-        NoBatchMixing(n, x, dims.Length == 0 || !dims[0].Equals(x[0]) || dims.Skip(1).Any(d => !d.IsKnown), $"reshape to [{string.Join(",", target)}]");
+        NoBatchMixing(n, x, dims.Length == 0 || !dims[0].Equals(x[0]) || !resolved || dims.Skip(1).Any(d => !d.IsKnown), $"reshape to [{string.Join(",", target)}]");
         return new OnnxShape(dims);
     }
 
@@ -575,5 +578,60 @@ internal sealed class ShapeInference
         int src = 0;
         for (int i = 0; i < r; i++) dims[i] = ins.Contains(i) ? OnnxDim.Known(1) : x[src++];
         return new OnnxShape(dims);
+    }
+
+    /// <summary>
+    /// Zero padding of the spatial dims of [N,C,H,W]: pads (and value) are attributes before opset 11,
+    /// inputs (pads, constant_value, and from 18 axes) from 11. Only mode 'constant' with value 0.
+    /// Returns the [top, left, bottom, right] pads of H and W.
+    /// </summary>
+    internal static int[] PadSpatial(OnnxNode n, int rank, IReadOnlyDictionary<string, FloatTensor> constants, long opset)
+    {
+        string w = n.Where();
+        string mode = n.GetString("mode", "constant");
+        if (mode != "constant")
+            throw new UnsupportedOnnxException($"{w}: attribute mode = '{mode}' is not supported (opset {opset}); only zero padding (mode 'constant')");
+        long[] pads; float value;
+        FloatTensor? C(int i) => n.HasInput(i) ? constants.GetValueOrDefault(n.Inputs[i])
+            ?? throw new UnsupportedOnnxException($"{w}: input {i} ('{n.Inputs[i]}') must be a constant (opset {opset})") : null;
+        if (opset < 11)
+        {
+            pads = n.GetInts("pads") ?? throw new OnnxFormatException($"{w}: required attribute pads is missing (opset {opset})");
+            value = n.GetFloat("value", 0f);
+        }
+        else
+        {
+            if (n.Has("pads") || n.Has("value")) throw new OnnxFormatException($"{w}: attributes pads/value are not allowed in opset {opset} (inputs since opset 11)");
+            pads = (C(1) ?? throw new OnnxFormatException($"{w}: required input 1 (pads) is missing")).ToInt64Array();
+            value = C(2) is { } cv ? (cv.Count == 1 ? cv.Data[0] : throw new OnnxFormatException($"{w}: constant_value must be a scalar")) : 0f;
+            if (C(3) is { } axesT)
+            {
+                var axes = axesT.ToInt64Array().Select(a => a < 0 ? a + rank : a).ToArray();
+                if (pads.Length != 2 * axes.Length) throw new OnnxFormatException($"{w}: pads has {pads.Length} values for {axes.Length} axes");
+                var full = new long[2 * rank];
+                for (int k = 0; k < axes.Length; k++)
+                {
+                    if (axes[k] < 0 || axes[k] >= rank) throw new OnnxFormatException($"{w}: axis {axes[k]} is out of range for rank {rank}");
+                    full[axes[k]] = pads[k]; full[rank + axes[k]] = pads[axes.Length + k];
+                }
+                pads = full;
+            }
+        }
+        if (value != 0) throw new UnsupportedOnnxException($"{w}: padding value {value} is not supported (opset {opset}); only zero padding");
+        if (rank != 4 || pads.Length != 8)
+            throw new UnsupportedOnnxException($"{w}: Pad of a rank-{rank} tensor with pads [{string.Join(",", pads)}] is not supported (opset {opset}); only the spatial dims of [N,C,H,W]");
+        if (pads.Any(p => p < 0)) throw new UnsupportedOnnxException($"{w}: negative pads [{string.Join(",", pads)}] (cropping) are not supported (opset {opset})");
+        if (pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0)
+            throw new UnsupportedOnnxException($"{w}: pads [{string.Join(",", pads)}] pad the batch or channel dimension; only the spatial dims (H, W) may be padded (opset {opset})");
+        return [checked((int)pads[2]), checked((int)pads[3]), checked((int)pads[6]), checked((int)pads[7])];
+    }
+
+    private OnnxShape Pad(OnnxNode n)
+    {
+        Arity(n, 1, opset >= 18 ? 4 : opset >= 11 ? 3 : 1);
+        var x = In(n, 0);
+        var p = PadSpatial(n, x.Rank, constants, opset);
+        RequireSpatial(n, x);
+        return new OnnxShape([x[0], x[1], OnnxDim.Known(x[2].Value + p[0] + p[2]), OnnxDim.Known(x[3].Value + p[1] + p[3])]);
     }
 }

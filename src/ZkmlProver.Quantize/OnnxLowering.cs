@@ -163,9 +163,30 @@ public static class OnnxLowering
                     var x = g.ShapeOf(n.Inputs[0]);
                     var geo = Spatial2d.Resolve(n, x[2].Value, x[3].Value, wt.Shape[2], wt.Shape[3], false);
                     var bias = n.HasInput(2) ? g.TryGetInitializer(n.Inputs[2])! : null;
-                    Add(new FConv(name, In(0), n.Inputs[1], [.. wt.Data], wt.Shape.Select(d => (int)d).ToArray(),
+                    string cin = In(0);
+                    int[] pads = geo.Pads;
+                    int ekh = (geo.KernelH - 1) * geo.DilationH + 1, ekw = (geo.KernelW - 1) * geo.DilationW + 1;
+                    if (pads[0] >= ekh || pads[2] >= ekh || pads[1] >= ekw || pads[3] >= ekw)
+                    {
+                        // A pad as large as the kernel (output positions that see only padding, e.g. a
+                        // 1×1 kernel with pad 1): zero-pad first, then convolve without padding.
+                        var pc = PadConv(name + "/pad", cin, pads, o + "/padded");
+                        var xs = shapes[cin];
+                        shapes[pc.Output] = [xs[0], xs[1] + pads[0] + pads[2], xs[2] + pads[1] + pads[3]];
+                        producer[pc.Output] = ops.Count;
+                        ops.Add(pc);
+                        cin = pc.Output;
+                        pads = [0, 0, 0, 0];
+                    }
+                    Add(new FConv(name, cin, n.Inputs[1], [.. wt.Data], wt.Shape.Select(d => (int)d).ToArray(),
                         bias is null ? null : n.Inputs[2], bias is null ? null : [.. bias.Data],
-                        geo.Pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o), n);
+                        pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o), n);
+                    break;
+                }
+                case "Pad":
+                {
+                    var p = Spatial2d.ZeroPadding(n, g.ShapeOf(n.Inputs[0]).Rank, g.Initializers, m.Opset);
+                    Add(PadConv(name, In(0), p, o), n);
                     break;
                 }
                 case "BatchNormalization": BatchNorm(n, name); break;
@@ -268,6 +289,24 @@ public static class OnnxLowering
                 default:
                     throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported by the quantizer");
             }
+        }
+
+        /// <summary>
+        /// Zero padding of the per-sample [C,H,W] tensor <paramref name="x"/> by [top, left, bottom,
+        /// right], as a convolution with an identity kernel (weights 0/1, exact): a kernel of
+        /// (top + bottom + 1) × (left + right + 1) with the 1 at tap (bottom, right) and pads of
+        /// top + bottom and left + right on each side moves every value by (top, left) and leaves the
+        /// rest zero; every pad stays smaller than the kernel, as the Conv2d layer requires.
+        /// </summary>
+        FConv PadConv(string name, string x, int[] p, string output)
+        {
+            var xs = shapes[x];
+            if (xs.Length != 3) throw new UnsupportedOnnxException($"{m.Path}: {name}: zero padding needs a per-sample [C,H,W] tensor, '{x}' is [{string.Join(",", xs)}]");
+            int c = xs[0], kh = p[0] + p[2] + 1, kw = p[1] + p[3] + 1;
+            var wt = new float[c * c * kh * kw];
+            for (int ch = 0; ch < c; ch++) wt[((ch * c + ch) * kh + p[2]) * kw + p[3]] = 1f;
+            int ph = p[0] + p[2], pw = p[1] + p[3];
+            return new FConv(name, x, name + "/identity_kernel", wt, [c, c, kh, kw], null, null, [ph, pw, ph, pw], [1, 1], [1, 1], output);
         }
 
         void Gemm(OnnxNode n, string name)

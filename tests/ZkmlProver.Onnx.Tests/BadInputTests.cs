@@ -159,11 +159,11 @@ public sealed class BadInputTests
     public void UnsupportedTensorTypeAndExternalData()
     {
         var b = new ModelBuilder().Input("x", 1, 2).Output("y");
-        var t = new TensorProto { Name = "c", DataType = (int)OnnxDataType.Int8, RawData = ByteString.CopyFrom(new byte[2]) };
+        var t = new TensorProto { Name = "c", DataType = (int)OnnxDataType.Float16, RawData = ByteString.CopyFrom(new byte[4]) };
         t.Dims.Add(2);
         b.Graph.Initializer.Add(t);
         b.Node("Relu", "/Relu", ["x"], ["y"]);
-        Assert.Contains("tensor 'c' has element type Int8", Fails<UnsupportedOnnxException>(() => b.Load()).Message);
+        Assert.Contains("tensor 'c' has element type Float16", Fails<UnsupportedOnnxException>(() => b.Load()).Message);
 
         var b2 = new ModelBuilder().Input("x", 1, 2).Output("y");
         var t2 = new TensorProto { Name = "w", DataType = 1, DataLocation = TensorProto.Types.DataLocation.External };
