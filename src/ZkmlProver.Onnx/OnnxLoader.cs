@@ -221,12 +221,20 @@ public static class OnnxLoader
             catch (OverflowException) { Problem(new OnnxFormatException($"{node.Where()}: a dimension overflows"), i); Block(node, node); }
         }
 
+        // Tensors equal to a graph input (through Identity, Dropout, Cast to float): a graph output among
+        // them computes nothing.
+        var passThrough = inputs.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var n in nodes)
+            if (n.OpType is "Identity" or "Dropout" or "Cast" && n.Inputs.Length > 0 && passThrough.Contains(n.Inputs[0]) && shapes.ContainsKey(n.Outputs[0]))
+                passThrough.Add(n.Outputs[0]);
         var outputs = ImmutableArray.CreateBuilder<OnnxValueInfo>();
         foreach (var vo in g.Output)
         {
             var declared = ValueInfo(vo, path, "output");
             if (inputs.Any(x => x.Name == vo.Name))
                 Problem(new UnsupportedOnnxException($"{path}: graph output '{vo.Name}' is the graph input itself (the model computes nothing, so there is nothing to prove)"), -1);
+            else if (passThrough.Contains(vo.Name))
+                Problem(new UnsupportedOnnxException($"{path}: graph output '{vo.Name}' is the graph input passed through Identity/Dropout/Cast only (the model computes nothing, so there is nothing to prove)"), -1);
             if (!shapes.TryGetValue(vo.Name, out var inferred))
             {
                 if (!produced.Contains(vo.Name) && !consts.ContainsKey(vo.Name) && inputs.All(x => x.Name != vo.Name))

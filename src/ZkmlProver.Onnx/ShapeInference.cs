@@ -33,6 +33,18 @@ internal sealed class ShapeInference
         ["Squeeze"] = ["axes"],
         ["Unsqueeze"] = ["axes"],
         ["Pad"] = ["mode", "pads", "value"],
+        ["Slice"] = ["starts", "ends", "axes"],
+        ["Gather"] = ["axis"],
+        ["Expand"] = [],
+        ["Tile"] = [],
+        ["ReduceMean"] = ["axes", "keepdims", "noop_with_empty_axes"],
+        ["ReduceSum"] = ["axes", "keepdims", "noop_with_empty_axes"],
+        ["HardSigmoid"] = ["alpha", "beta"],
+        ["HardSwish"] = [],
+        ["PRelu"] = [],
+        ["Abs"] = [],
+        ["Neg"] = [],
+        ["Pow"] = [],
         ["Constant"] = ["value", "value_float", "value_floats", "value_int", "value_ints"],
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
@@ -50,7 +62,8 @@ internal sealed class ShapeInference
     {
         ["Upsample"] = "Upsample is deprecated since opset 10 and nearest/linear resizing is not supported yet; upsample outside the model",
         ["Resize"] = "resizing is not supported yet; resize the input outside the model",
-        ["ReduceMean"] = "for a mean over the spatial axes of [N,C,H,W] use GlobalAveragePool; ReduceMean is folded only on constants",
+        ["ReduceMax"] = "ReduceMax of a run-time tensor is not supported yet; use MaxPool",
+        ["ReduceMin"] = "ReduceMin of a run-time tensor is not supported yet",
         ["LayerNormalization"] = "normalize the input outside the model, or fold the affine part into the next Gemm",
         ["Erf"] = "export GELU with approximate='tanh' (Tanh is supported)",
         ["Gelu"] = "export GELU with approximate='tanh' (Tanh is supported)",
@@ -118,6 +131,11 @@ internal sealed class ShapeInference
             "Squeeze" => Squeeze(n),
             "Unsqueeze" => Unsqueeze(n),
             "Pad" => Pad(n),
+            "Slice" or "Gather" or "Expand" or "Tile" => Selection(n),
+            "ReduceMean" or "ReduceSum" => Reduce(n),
+            "HardSigmoid" or "HardSwish" or "Abs" or "Neg" => Unary(n),
+            "PRelu" => PRelu(n),
+            "Pow" => Pow(n),
             _ => throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported"),
         };
         for (int i = 1; i < n.Outputs.Length; i++)
@@ -633,5 +651,67 @@ internal sealed class ShapeInference
         var p = PadSpatial(n, x.Rank, constants, opset);
         RequireSpatial(n, x);
         return new OnnxShape([x[0], x[1], OnnxDim.Known(x[2].Value + p[0] + p[2]), OnnxDim.Known(x[3].Value + p[1] + p[3])]);
+    }
+
+    /// <summary>
+    /// Slice, Gather, Expand, Tile of a run-time tensor: the output shape of the element map (see
+    /// <see cref="OnnxSemantics.SelectionMap"/>). A dynamic batch dimension is evaluated as 1 and must
+    /// be left alone (samples stay independent).
+    /// </summary>
+    private OnnxShape Selection(OnnxNode n)
+    {
+        var x = In(n, 0);
+        for (int i = 1; i < x.Rank; i++)
+            if (!x[i].IsKnown) throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} of {x} with symbolic dimensions is not supported (opset {opset})");
+        if (x.Rank == 0) throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} of a scalar run-time tensor is not supported (opset {opset})");
+        bool dynamicBatch = !x[0].IsKnown;
+        var dims = x.Dims.Select((d, i) => i == 0 && dynamicBatch ? 1 : d.Value).ToArray();
+        var map = OnnxSemantics.SelectionMap(n, dims, constants, opset);
+        if (x.Rank > 0 && (map.Rank == 0 || (x[0].IsKnown ? x[0].Value : 1) != map.Shape[0] || !KeepsBatch(map, dims)))
+            throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} changes or mixes the batch dimension 0 of {x} (opset {opset}); only the other dimensions may be selected");
+        return new OnnxShape(map.Shape.Select((d, i) => i == 0 ? x[0] : OnnxDim.Known(d)));
+    }
+
+    /// <summary>True when output slice b along dim 0 reads only input slice b (one sample stays one sample).</summary>
+    private static bool KeepsBatch(FloatTensor map, long[] inShape)
+    {
+        long inPer = inShape.Skip(1).Aggregate(1L, (p, d) => p * d), outPer = map.Shape.Skip(1).Aggregate(1L, (p, d) => p * d);
+        for (int i = 0; i < map.Count; i++)
+            if (map.Int64Data[i] / Math.Max(1, inPer) != i / Math.Max(1, outPer)) return false;
+        return true;
+    }
+
+    private OnnxShape Reduce(OnnxNode n)
+    {
+        var x = In(n, 0);
+        Arity(n, 1, 2);
+        var axes = OnnxSemantics.ReduceAxes(n, x.Rank, constants, opset);
+        if (axes is null) return x;
+        NoBatchMixing(n, x, axes.Contains(0), $"{n.OpType} over axis 0");
+        foreach (int a in axes)
+            if (!x[a].IsKnown) throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} over the symbolic dimension {a} of {x} is not supported (opset {opset})");
+        bool keep = n.GetInt("keepdims", 1) != 0;
+        return new OnnxShape(x.Dims.Select((d, i) => (d, i)).Where(p => keep || !axes.Contains(p.i)).Select(p => axes.Contains(p.i) ? OnnxDim.Known(1) : p.d));
+    }
+
+    private OnnxShape PRelu(OnnxNode n)
+    {
+        Arity(n, 2, 2);
+        var x = In(n, 0);
+        var slope = Const(n, 1, "slope");
+        var y = BroadcastShapes(x, slope.ToShape(), n.Where);
+        if (!y.Equals(x)) throw new OnnxFormatException($"{n.Where()}: slope [{string.Join(",", slope.Shape)}] does not broadcast to the input {x}");
+        return x;
+    }
+
+    /// <summary>Pow with a constant integer exponent 1–4 (lowered to products of the input).</summary>
+    private OnnxShape Pow(OnnxNode n)
+    {
+        Arity(n, 2, 2);
+        var x = In(n, 0);
+        var e = Const(n, 1, "exponent");
+        if (e.Count != 1 || e.Data[0] is not (1f or 2f or 3f or 4f))
+            throw new UnsupportedOnnxException($"{n.Where()}: Pow with exponent {(e.Count == 1 ? e.Data[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : $"tensor [{string.Join(",", e.Shape)}]")} is not supported (opset {opset}); only a constant integer exponent 1 to 4 (a product of the input with itself)");
+        return x;
     }
 }

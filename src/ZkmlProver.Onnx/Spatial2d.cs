@@ -100,12 +100,4 @@ public sealed record Spatial2d(
         if (ceil && (o - 1) * stride >= input + padBegin) o--;
         return o;
     }
-
-    /// <summary>
-    /// The [top, left, bottom, right] zero pads of a Pad node on [N,C,H,W] (attributes before opset
-    /// 11, constant inputs from 11, axes input from 18); unsupported forms throw
-    /// <see cref="UnsupportedOnnxException"/> (other modes, non-zero value, batch/channel pads).
-    /// </summary>
-    public static int[] ZeroPadding(OnnxNode n, int rank, IReadOnlyDictionary<string, FloatTensor> constants, long opset)
-        => ShapeInference.PadSpatial(n, rank, constants, opset);
 }

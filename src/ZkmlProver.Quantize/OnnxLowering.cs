@@ -7,13 +7,13 @@ namespace ZkmlProver.Quantize;
 /// folding, Div/Mul by constants, Identity removal. Errors are <see cref="UnsupportedOnnxException"/>
 /// naming the file, node, op and attribute.
 /// </summary>
-public static class OnnxLowering
+public static partial class OnnxLowering
 {
     /// <summary>Lowers a loaded model. <paramref name="batchDim"/>: null = auto (the input's
     /// leading dimension is the batch when it is symbolic or 1 and the input has rank ≥ 2).</summary>
     public static FloatGraph Lower(OnnxModel model, bool? batchDim = null) => new Lowerer(model, batchDim).Run();
 
-    sealed class Lowerer
+    sealed partial class Lowerer
     {
         readonly OnnxModel m; readonly OnnxGraph g; readonly bool batch;
         readonly Dictionary<string, string> alias = new(StringComparer.Ordinal);
@@ -136,6 +136,13 @@ public static class OnnxLowering
                     Add(new FReshape(name, false, In(0), o), n);
                     break;
                 }
+                case "Slice": case "Gather": case "Expand": case "Tile": Selection(n, name); break;
+                case "ReduceMean": case "ReduceSum": Reduce(n, name); break;
+                case "HardSigmoid": case "HardSwish": HardSigmoid(n, name); break;
+                case "PRelu": PRelu(n, name); break;
+                case "Abs": Abs(n, name); break;
+                case "Neg": Add(new FMulConst(name, In(0), -1.0, o), n); break;
+                case "Pow": Pow(n, name); break;
                 case "Gemm": Gemm(n, name); break;
                 case "MatMul":
                 {
@@ -185,7 +192,7 @@ public static class OnnxLowering
                 }
                 case "Pad":
                 {
-                    var p = Spatial2d.ZeroPadding(n, g.ShapeOf(n.Inputs[0]).Rank, g.Initializers, m.Opset);
+                    var p = OnnxSemantics.ZeroPadding(n, g.ShapeOf(n.Inputs[0]).Rank, g.Initializers, m.Opset);
                     Add(PadConv(name, In(0), p, o), n);
                     break;
                 }

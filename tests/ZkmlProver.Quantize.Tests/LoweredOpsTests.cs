@@ -1,0 +1,104 @@
+using ZkmlProver.Onnx;
+using static ZkmlProver.Quantize.Tests.ModelBuilder;
+
+namespace ZkmlProver.Quantize.Tests;
+
+/// <summary>
+/// Ops lowered to existing layers, each checked against ONNX Runtime (float graph within 1e-4, the
+/// circuit within a quantization tolerance): Slice/Gather/Expand/Tile of run-time tensors (0/1
+/// selection matrices), ReduceMean/ReduceSum (axes by opset), HardSigmoid, HardSwish, PRelu, Abs,
+/// Neg, Pow with integer exponents.
+/// </summary>
+public class LoweredOpsTests
+{
+    static QuantizedModel Check(ModelBuilder b, int inputSize, double tolerance = 0.05)
+    {
+        var rng = new Random(1);
+        var rows = Enumerable.Range(0, 24).Select(_ => Enumerable.Range(0, inputSize).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray()).ToList();
+        var (path, model) = b.Save();
+        try
+        {
+            var q = Quantizer.Quantize(model, new InputData("cal", rows));
+            var test = new InputData("test", rows.Skip(12).ToList());
+            using (var ort = new OrtRunner(path))
+                foreach (var row in test.Rows.Take(6))
+                {
+                    var f = FloatEvaluator.Evaluate(q.FloatGraph, row)[q.FloatGraph.Outputs[0]];
+                    var o = ort.Run(row)[0];
+                    Assert.Equal(o.Length, f.Length);
+                    for (int i = 0; i < o.Length; i++) Assert.True(Math.Abs(f[i] - o[i]) < 1e-4, $"float graph vs ORT at {i}: {f[i]} vs {o[i]}");
+                }
+            var r = AccuracyReport.Measure(path, q, test);
+            Assert.True(r.Outputs[0].MaxAbsError <= tolerance, $"circuit vs ORT max abs error {r.Outputs[0].MaxAbsError} > {tolerance}");
+            return q;
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(13)]
+    public void SliceOfRunTimeTensor(long opset)
+    {
+        var b = new ModelBuilder(opset).Input("x", 1, 3, 5).Output("y");
+        if (opset < 10) b.Node("Slice", "sl", ["x"], ["y"], Ints("starts", 1, 0), Ints("ends", 3, 5), Ints("axes", 1, 2));
+        else b.InitInt64("st", 1, 4).InitInt64("en", 3, -100).InitInt64("ax", 1, 2).InitInt64("sp", 1, -2).Node("Slice", "sl", ["x", "st", "en", "ax", "sp"], ["y"]);
+        var q = Check(b, 15, 0.01);
+        Assert.Contains("Dense", q.Circuit.Layers.Select(l => l.Op));
+    }
+
+    [Fact]
+    public void GatherExpandTileOfRunTimeTensors()
+    {
+        var b = new ModelBuilder(13).Input("x", 1, 4).Output("y").InitInt64("idx", 3, 0, 0).InitInt64("shape", 2, 1, 3).InitInt64("rep", 1, 1, 2)
+            .Node("Gather", "ga", ["x", "idx"], ["g"], Int("axis", 1))
+            .Node("Expand", "ex", ["g", "shape"], ["e"]);   // [1,3] → [2,1,3]: a leading dimension of 2 would change the batch: rejected
+        Assert.Throws<UnsupportedOnnxException>(() => b.Save());
+        var ok = new ModelBuilder(13).Input("x", 1, 4).Output("y").InitInt64("idx", 3, 0, 0).InitInt64("shape", 1, 2, 3).InitInt64("rep", 1, 1, 2)
+            .Node("Gather", "ga", ["x", "idx"], ["g"], Int("axis", 1))
+            .Node("Unsqueeze", "us", ["g", "one"], ["g3"])
+            .Node("Expand", "ex", ["g3", "shape"], ["e"])
+            .Node("Tile", "ti", ["e", "rep"], ["y"]);
+        ok.InitInt64("one", 1);
+        Check(ok, 4, 0.01);
+    }
+
+    [Theory]
+    [InlineData(11, "ReduceSum")]
+    [InlineData(13, "ReduceSum")]
+    [InlineData(13, "ReduceMean")]
+    [InlineData(18, "ReduceMean")]
+    public void ReduceOfRunTimeTensor(long opset, string op)
+    {
+        bool input = op == "ReduceSum" ? opset >= 13 : opset >= 18;
+        var b = new ModelBuilder(opset).Input("x", 1, 2, 3, 4).Output("y");
+        if (input) b.InitInt64("ax", 1, 3).Node(op, "red", ["x", "ax"], ["y"], Int("keepdims", 1));
+        else b.Node(op, "red", ["x"], ["y"], Ints("axes", 1, 3), Int("keepdims", 1));
+        Check(b, 24, 0.05);
+        var noKeep = new ModelBuilder(opset).Input("x", 1, 2, 3).Output("y");
+        if (input) noKeep.InitInt64("ax", -1).Node(op, "red", ["x", "ax"], ["y"], Int("keepdims", 0));
+        else noKeep.Node(op, "red", ["x"], ["y"], Ints("axes", -1), Int("keepdims", 0));
+        Check(noKeep, 6, 0.05);
+    }
+
+    [Fact]
+    public void HardSigmoidAndHardSwish()
+    {
+        Check(new ModelBuilder(13).Input("x", 1, 8).Output("y").Node("HardSigmoid", "hs", ["x"], ["y"], Float("alpha", 0.3f), Float("beta", 0.4f)), 8, 0.01);
+        Check(new ModelBuilder(14).Input("x", 1, 8).Output("y").Node("HardSwish", "hw", ["x"], ["y"]), 8, 0.02);
+    }
+
+    [Fact]
+    public void PReluPerChannelAndScalar_Abs_Neg_Pow()
+    {
+        Check(new ModelBuilder(13).Input("x", 1, 3, 2, 2).Output("y").Init("s", [3, 1, 1], [0.1f, 0.25f, -0.5f]).Node("PRelu", "p", ["x", "s"], ["y"]), 12, 0.02);
+        var q = Check(new ModelBuilder(13).Input("x", 1, 4).Output("y").Init("s", [1], [0.2f]).Node("PRelu", "p", ["x", "s"], ["y"]), 4, 0.02);
+        Assert.Equal(["LeakyRelu"], q.Circuit.Layers.Select(l => l.Op).Where(o => o != "Rescale"));
+        Check(new ModelBuilder(13).Input("x", 1, 6).Output("y").Node("Abs", "a", ["x"], ["y"]), 6, 0.01);
+        Check(new ModelBuilder(13).Input("x", 1, 6).Output("y").Node("Neg", "n", ["x"], ["y"]), 6, 0.01);
+        Check(new ModelBuilder(13).Input("x", 1, 6).Output("y").Init("e", [], [2f]).Node("Pow", "p", ["x", "e"], ["y"]), 6, 0.02);
+        Check(new ModelBuilder(13).Input("x", 1, 6).Output("y").Init("e", [], [3f]).Node("Pow", "p", ["x", "e"], ["y"]), 6, 0.05);
+        var frac = new ModelBuilder(13).Input("x", 1, 6).Output("y").Init("e", [], [0.5f]).Node("Pow", "p", ["x", "e"], ["y"]);
+        Assert.Contains("Pow with exponent 0.5 is not supported", Assert.Throws<UnsupportedOnnxException>(() => frac.Save()).Message);
+    }
+}
