@@ -11,6 +11,23 @@ public static class OnnxSemantics
     public static bool IsSelection(string op) => op is "Slice" or "Gather" or "Expand" or "Tile";
 
     /// <summary>
+    /// A 1-D Conv or pool node (input [N,C,L]) as the equivalent 2-D node of height 1: kernel_shape
+    /// [k] → [1,k], pads [b,e] → [0,b,0,e], strides [s] → [1,s], dilations [d] → [1,d]; other
+    /// attributes (auto_pad, ceil_mode, …) unchanged. Read it with <see cref="Spatial2d.Resolve"/> on
+    /// H = 1.
+    /// </summary>
+    public static OnnxNode As2d(OnnxNode n)
+    {
+        var attrs = n.Attributes.Values.Select(a => a.Kind != OnnxAttributeKind.Ints ? a : a.Name switch
+        {
+            "kernel_shape" or "strides" or "dilations" when a.Ints.Length == 1 => new OnnxAttribute(a.Name, OnnxAttributeKind.Ints) { Ints = [1, a.Ints[0]] },
+            "pads" when a.Ints.Length == 2 => new OnnxAttribute(a.Name, OnnxAttributeKind.Ints) { Ints = [0, a.Ints[0], 0, a.Ints[1]] },
+            _ => a,
+        });
+        return new OnnxNode(n.Index, n.Name, n.OpType, n.Domain, n.Inputs, n.Outputs, attrs, n.SourcePath);
+    }
+
+    /// <summary>
     /// The [top, left, bottom, right] zero pads of a Pad node on [N,C,H,W] (attributes before opset
     /// 11, constant inputs from 11, axes input from 18); unsupported forms throw
     /// <see cref="UnsupportedOnnxException"/> (other modes, non-zero value, batch/channel pads).

@@ -39,6 +39,8 @@ internal sealed class ShapeInference
         ["Tile"] = [],
         ["ReduceMean"] = ["axes", "keepdims", "noop_with_empty_axes"],
         ["ReduceSum"] = ["axes", "keepdims", "noop_with_empty_axes"],
+        ["ReduceMax"] = ["axes", "keepdims", "noop_with_empty_axes"],
+        ["ReduceMin"] = ["axes", "keepdims", "noop_with_empty_axes"],
         ["HardSigmoid"] = ["alpha", "beta"],
         ["HardSwish"] = [],
         ["PRelu"] = [],
@@ -62,8 +64,6 @@ internal sealed class ShapeInference
     {
         ["Upsample"] = "Upsample is deprecated since opset 10 and nearest/linear resizing is not supported yet; upsample outside the model",
         ["Resize"] = "resizing is not supported yet; resize the input outside the model",
-        ["ReduceMax"] = "ReduceMax of a run-time tensor is not supported yet; use MaxPool",
-        ["ReduceMin"] = "ReduceMin of a run-time tensor is not supported yet",
         ["LayerNormalization"] = "normalize the input outside the model, or fold the affine part into the next Gemm",
         ["Erf"] = "export GELU with approximate='tanh' (Tanh is supported)",
         ["Gelu"] = "export GELU with approximate='tanh' (Tanh is supported)",
@@ -132,7 +132,7 @@ internal sealed class ShapeInference
             "Unsqueeze" => Unsqueeze(n),
             "Pad" => Pad(n),
             "Slice" or "Gather" or "Expand" or "Tile" => Selection(n),
-            "ReduceMean" or "ReduceSum" => Reduce(n),
+            "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceMin" => Reduce(n),
             "HardSigmoid" or "HardSwish" or "Abs" or "Neg" => Unary(n),
             "PRelu" => PRelu(n),
             "Pow" => Pow(n),
@@ -317,24 +317,34 @@ internal sealed class ShapeInference
         string w = n.Where();
         var x = In(n, 0);
         long group = n.GetInt("group", 1);
-        if (group != 1) throw new UnsupportedOnnxException($"{w}: attribute group = {group} is not supported (only 1)");
-        if (x.Rank != 4) throw new UnsupportedOnnxException($"{w}: input has shape {x}; only 2-D convolution (input [N,C,H,W]) is supported");
+        if (group != 1) throw new UnsupportedOnnxException($"{w}: attribute group = {group} is not supported (only 1, opset {opset}); grouped and depthwise convolution are not supported yet");
         var wt = Const(n, 1, "W, the kernel");
-        if (wt.Rank != 4) throw new UnsupportedOnnxException($"{w}: kernel W has shape [{string.Join(",", wt.Shape)}]; only 2-D convolution (W [O,C,kh,kw]) is supported");
-        if (x[1].IsKnown && x[1].Value != wt.Shape[1])
-            throw new OnnxFormatException($"{w}: input has {x[1].Value} channels but W [{string.Join(",", wt.Shape)}] expects {wt.Shape[1]}");
+        long[] ws = [.. wt.Shape];
+        // 1-D convolution ([N,C,L], W [O,C,k]) is a 2-D one of height 1.
+        bool oneD = x.Rank == 3 && wt.Rank == 3;
+        if (oneD)
+        {
+            x = new OnnxShape([x[0], x[1], OnnxDim.Known(1), x[2]]);
+            ws = [ws[0], ws[1], 1, ws[2]];
+            n = OnnxSemantics.As2d(n);
+        }
+        if (x.Rank != 4) throw new UnsupportedOnnxException($"{w}: input has shape {x}; only 1-D and 2-D convolution (input [N,C,L] or [N,C,H,W]) are supported (opset {opset})");
+        if (ws.Length != 4) throw new UnsupportedOnnxException($"{w}: kernel W has shape [{string.Join(",", wt.Shape)}]; only 1-D and 2-D convolution (W [O,C,k] or [O,C,kh,kw]) are supported");
+        if (x[1].IsKnown && x[1].Value != ws[1])
+            throw new OnnxFormatException($"{w}: input has {x[1].Value} channels but W [{string.Join(",", wt.Shape)}] expects {ws[1]}");
         var ks = n.GetInts("kernel_shape");
-        if (ks is not null && (ks.Length != 2 || ks[0] != wt.Shape[2] || ks[1] != wt.Shape[3]))
+        if (ks is not null && (ks.Length != 2 || ks[0] != ws[2] || ks[1] != ws[3]))
             throw new OnnxFormatException($"{w}: attribute kernel_shape = [{string.Join(",", ks)}] does not match W [{string.Join(",", wt.Shape)}]");
         if (n.HasInput(2))
         {
             var b = Const(n, 2, "B, the bias");
-            if (b.Rank != 1 || b.Shape[0] != wt.Shape[0])
-                throw new OnnxFormatException($"{w}: bias B has shape [{string.Join(",", b.Shape)}], expected [{wt.Shape[0]}]");
+            if (b.Rank != 1 || b.Shape[0] != ws[0])
+                throw new OnnxFormatException($"{w}: bias B has shape [{string.Join(",", b.Shape)}], expected [{ws[0]}]");
         }
         RequireSpatial(n, x);
-        var g = Spatial2d.Resolve(n, x[2].Value, x[3].Value, wt.Shape[2], wt.Shape[3], allowCeilMode: false);
-        return new OnnxShape([x[0], OnnxDim.Known(wt.Shape[0]), OnnxDim.Known(g.OutH), OnnxDim.Known(g.OutW)]);
+        var g = Spatial2d.Resolve(n, x[2].Value, x[3].Value, ws[2], ws[3], allowCeilMode: false);
+        return oneD ? new OnnxShape([x[0], OnnxDim.Known(ws[0]), OnnxDim.Known(g.OutW)])
+            : new OnnxShape([x[0], OnnxDim.Known(ws[0]), OnnxDim.Known(g.OutH), OnnxDim.Known(g.OutW)]);
     }
 
     private static void RequireSpatial(OnnxNode n, OnnxShape x)
@@ -348,7 +358,13 @@ internal sealed class ShapeInference
         Arity(n, 1, 1);
         string w = n.Where();
         var x = In(n, 0);
-        if (x.Rank != 4) throw new UnsupportedOnnxException($"{w}: input has shape {x}; only 2-D pooling (input [N,C,H,W]) is supported");
+        bool oneD = x.Rank == 3;
+        if (oneD)
+        {
+            x = new OnnxShape([x[0], x[1], OnnxDim.Known(1), x[2]]);
+            n = OnnxSemantics.As2d(n);
+        }
+        if (x.Rank != 4) throw new UnsupportedOnnxException($"{w}: input has shape {x}; only 1-D and 2-D pooling (input [N,C,L] or [N,C,H,W]) are supported (opset {opset})");
         var ks = n.GetInts("kernel_shape") ?? throw new OnnxFormatException($"{w}: required attribute kernel_shape is missing");
         if (ks.Length != 2) throw new UnsupportedOnnxException($"{w}: attribute kernel_shape = [{string.Join(",", ks)}] is not supported (only 2-D: 2 values)");
         if (n.OpType == "MaxPool" && n.GetInt("storage_order", 0) != 0)
@@ -359,13 +375,14 @@ internal sealed class ShapeInference
             throw new UnsupportedOnnxException($"{w}: attribute dilations is not supported for AveragePool");
         if (g.PadTop >= g.KernelH || g.PadBottom >= g.KernelH || g.PadLeft >= g.KernelW || g.PadRight >= g.KernelW)
             throw new OnnxFormatException($"{w}: pads [{string.Join(",", g.Pads)}] must be smaller than the kernel [{g.KernelH},{g.KernelW}]");
-        return new OnnxShape([x[0], x[1], OnnxDim.Known(g.OutH), OnnxDim.Known(g.OutW)]);
+        return oneD ? new OnnxShape([x[0], x[1], OnnxDim.Known(g.OutW)]) : new OnnxShape([x[0], x[1], OnnxDim.Known(g.OutH), OnnxDim.Known(g.OutW)]);
     }
 
     private OnnxShape GlobalAveragePool(OnnxNode n)
     {
         Arity(n, 1, 1);
         var x = In(n, 0);
+        if (x.Rank == 3 && x[1].IsKnown && x[2].IsKnown) return new OnnxShape([x[0], x[1], OnnxDim.Known(1)]);
         if (x.Rank != 4) throw new UnsupportedOnnxException($"{n.Where()}: input has shape {x}; only 2-D pooling (input [N,C,H,W]) is supported");
         RequireSpatial(n, x);
         return new OnnxShape([x[0], x[1], OnnxDim.Known(1), OnnxDim.Known(1)]);

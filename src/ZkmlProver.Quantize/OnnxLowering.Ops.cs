@@ -5,7 +5,8 @@ namespace ZkmlProver.Quantize;
 /// <summary>
 /// Lowerings of ONNX ops to the existing float ops (and so to existing circuit layers):
 /// Slice/Gather/Expand/Tile of a run-time tensor as a 0/1 selection matrix (an exact Dense),
-/// ReduceMean/ReduceSum as Transpose → Reshape → Dense (weights 1/n or 1) → Reshape,
+/// ReduceMean/ReduceSum as Transpose → Reshape → Dense (weights 1/n or 1) → Reshape, ReduceMax/Min
+/// as a 1 × n max pool (min(x) = −max(−x)),
 /// HardSigmoid/HardSwish as MulConst → Add → Clip (→ Mul), PRelu as LeakyRelu (one slope) or
 /// Relu(x) + slope·(x − Relu(x)), Abs as Relu(x) + Relu(−x), Pow with exponent 1–4 as products.
 /// </summary>
@@ -85,6 +86,19 @@ public static partial class OnnxLowering
             int outer = (int)(Count(src) / inner);
             if (shapes[cur].Length != 2 || shapes[cur][1] != inner)
                 cur = Mid(new FReshape(name + "/group", false, cur, o + "/grouped"), [outer, inner]);
+            if (n.OpType is "ReduceMax" or "ReduceMin")
+            {
+                // Max over the last axis of [outer, inner] as a max pool of [1, outer, inner] with a
+                // 1 × inner window; min(x) = −max(−x).
+                bool min = n.OpType == "ReduceMin";
+                if (min) cur = Mid(new FMulConst(name + "/negate", cur, -1.0, o + "/negated"), shapes[cur]);
+                string img = Mid(new FReshape(name + "/image", false, cur, o + "/image"), [1, outer, inner]);
+                string pooled = Mid(new FPool(name, true, img, [1, inner], [1, inner], [0, 0, 0, 0], [1, 1], false, false, o + "/pooled"), [1, outer, 1]);
+                if (!min) { Add(new FReshape(name + "/reshape", false, pooled, o), n); return; }
+                string back = Mid(new FReshape(name + "/reshape", false, pooled, o + "/negmax"), dst);
+                Add(new FMulConst(name + "/negate_back", back, -1.0, o), n);
+                return;
+            }
             float v = n.OpType == "ReduceMean" ? 1f / inner : 1f;
             if (inner > MaxMatrix) throw new UnsupportedOnnxException($"{w}: {n.OpType} over {inner} elements is too large (opset {m.Opset})");
             string sum = Mid(new FDense(name, cur, name + "/weights", Enumerable.Repeat(v, inner).ToArray(), 1, inner, null, null, o + "/reduced"), [outer, 1]);
@@ -150,6 +164,48 @@ public static partial class OnnxLowering
                     break;
                 }
             }
+        }
+
+        /// <summary>
+        /// 1-D Conv / MaxPool / AveragePool / GlobalAveragePool on per-sample [C,L]: reshape to
+        /// [C,1,L], the 2-D op of height 1 (<see cref="OnnxSemantics.As2d"/>), reshape back.
+        /// </summary>
+        void Spatial1d(OnnxNode n, string name)
+        {
+            string o = n.Outputs[0], x = R(n.Inputs[0]);
+            var src = shapes[x];
+            var dst = Sample(o, n);
+            if (src.Length != 2 || dst.Length != 2)
+                throw new UnsupportedOnnxException($"{n.Where()}: 1-D {n.OpType} needs a per-sample [C,L] tensor, '{x}' is [{string.Join(",", src)}]");
+            string img = Mid(new FReshape(name + "/to2d", false, x, o + "/in2d"), [src[0], 1, src[1]]);
+            var n2 = OnnxSemantics.As2d(n);
+            FOp op;
+            if (n.OpType == "Conv")
+            {
+                var wt = g.TryGetInitializer(n.Inputs[1])!;
+                int[] ws = [(int)wt.Shape[0], (int)wt.Shape[1], 1, (int)wt.Shape[2]];
+                var geo = Spatial2d.Resolve(n2, 1, src[1], 1, ws[3], false);
+                var bias = n.HasInput(2) ? g.TryGetInitializer(n.Inputs[2])! : null;
+                if (geo.PadLeft >= (ws[3] - 1) * geo.DilationW + 1 || geo.PadRight >= (ws[3] - 1) * geo.DilationW + 1)
+                {
+                    var pc = PadConv(name + "/pad", img, geo.Pads, o + "/padded");
+                    img = Mid(pc, [src[0], 1, src[1] + geo.PadLeft + geo.PadRight]);
+                    geo = geo with { PadLeft = 0, PadRight = 0 };
+                }
+                op = new FConv(name, img, n.Inputs[1], [.. wt.Data], ws, bias is null ? null : n.Inputs[2], bias is null ? null : [.. bias.Data],
+                    geo.Pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o + "/out2d");
+            }
+            else if (n.OpType == "GlobalAveragePool")
+                op = new FPool(name, false, img, [1, src[1]], [1, 1], [0, 0, 0, 0], [1, 1], false, false, o + "/out2d");
+            else
+            {
+                var ks = n2.GetInts("kernel_shape")!;
+                var geo = Spatial2d.Resolve(n2, 1, src[1], ks[0], ks[1], true);
+                op = new FPool(name, n.OpType == "MaxPool", img, [geo.KernelH, geo.KernelW], [geo.StrideH, geo.StrideW], geo.Pads,
+                    [geo.DilationH, geo.DilationW], geo.CeilMode, n.GetInt("count_include_pad", 0) != 0, o + "/out2d");
+            }
+            string y = Mid(op, [dst[0], 1, dst[1]]);
+            Add(new FReshape(name + "/to1d", false, y, o), n);
         }
     }
 }

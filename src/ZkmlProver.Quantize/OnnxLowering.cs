@@ -137,7 +137,7 @@ public static partial class OnnxLowering
                     break;
                 }
                 case "Slice": case "Gather": case "Expand": case "Tile": Selection(n, name); break;
-                case "ReduceMean": case "ReduceSum": Reduce(n, name); break;
+                case "ReduceMean": case "ReduceSum": case "ReduceMax": case "ReduceMin": Reduce(n, name); break;
                 case "HardSigmoid": case "HardSwish": HardSigmoid(n, name); break;
                 case "PRelu": PRelu(n, name); break;
                 case "Abs": Abs(n, name); break;
@@ -164,6 +164,9 @@ public static partial class OnnxLowering
                     else Add(new FMatMul(name, In(0), In(1), false, o), n);
                     break;
                 }
+                case "Conv" or "MaxPool" or "AveragePool" or "GlobalAveragePool" when g.ShapeOf(n.Inputs[0]).Rank == 3:
+                    Spatial1d(n, name);
+                    break;
                 case "Conv":
                 {
                     var wt = g.TryGetInitializer(n.Inputs[1])!;

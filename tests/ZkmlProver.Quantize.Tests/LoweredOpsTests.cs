@@ -68,6 +68,8 @@ public class LoweredOpsTests
     [InlineData(13, "ReduceSum")]
     [InlineData(13, "ReduceMean")]
     [InlineData(18, "ReduceMean")]
+    [InlineData(13, "ReduceMax")]
+    [InlineData(18, "ReduceMin")]
     public void ReduceOfRunTimeTensor(long opset, string op)
     {
         bool input = op == "ReduceSum" ? opset >= 13 : opset >= 18;
@@ -100,5 +102,21 @@ public class LoweredOpsTests
         Check(new ModelBuilder(13).Input("x", 1, 6).Output("y").Init("e", [], [3f]).Node("Pow", "p", ["x", "e"], ["y"]), 6, 0.05);
         var frac = new ModelBuilder(13).Input("x", 1, 6).Output("y").Init("e", [], [0.5f]).Node("Pow", "p", ["x", "e"], ["y"]);
         Assert.Contains("Pow with exponent 0.5 is not supported", Assert.Throws<UnsupportedOnnxException>(() => frac.Save()).Message);
+    }
+
+    [Fact]
+    public void Conv1dAndPools1d_AsHeightOne2d()
+    {
+        var rng = new Random(8);
+        var b = new ModelBuilder(13).Input("x", 1, 2, 9).Output("y").Rand("W", [3, 2, 3], rng, 0.5f).Rand("B", [3], rng, 0.1f)
+            .Node("Conv", "conv", ["x", "W", "B"], ["c"], Ints("pads", 1, 2), Ints("strides", 1), Ints("dilations", 2))
+            .Node("Relu", "r", ["c"], ["h"])
+            .Node("MaxPool", "mp", ["h"], ["p"], Ints("kernel_shape", 2), Ints("strides", 1))
+            .Node("AveragePool", "ap", ["p"], ["q"], Ints("kernel_shape", 2), Ints("pads", 1, 0), Int("count_include_pad", 1))
+            .Node("GlobalAveragePool", "gap", ["q"], ["y"]);
+        Check(b, 18, 0.05);
+        // A 1×1 kernel with pad 1 (pad as large as the kernel) pads first.
+        var k1 = new ModelBuilder(13).Input("x", 1, 2, 5).Output("y").Rand("W", [3, 2, 1], rng).Node("Conv", "conv", ["x", "W"], ["y"], Ints("pads", 1, 1));
+        Check(k1, 10, 0.05);
     }
 }
