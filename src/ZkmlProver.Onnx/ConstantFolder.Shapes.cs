@@ -225,7 +225,12 @@ internal static partial class ConstantFolder
             if (n.Has("axes")) throw new OnnxFormatException($"{n.Where()}: attribute axes is not allowed in opset {opset} (an input since opset {(n.OpType == "ReduceSum" ? 13 : 18)})");
             axes = ins.Count > 1 && ins[1] is { } a ? a.ToInt64Array() : null;
         }
-        else axes = n.GetInts("axes");
+        else
+        {
+            if (ins.Count > 1 && ins[1] is not null)
+                throw new OnnxFormatException($"{n.Where()}: axes input is not allowed in opset {opset} (an attribute before opset {(n.OpType == "ReduceSum" ? 13 : 18)})");
+            axes = n.GetInts("axes");
+        }
         if (axes is { Length: 0 }) axes = null;
         if (axes is null && n.GetInt("noop_with_empty_axes", 0) != 0) return x.WithName(n.Outputs[0]);
         var red = (axes ?? Enumerable.Range(0, x.Rank).Select(i => (long)i)).Select(a => Norm(n, a, x.Rank, "axis")).ToHashSet();
