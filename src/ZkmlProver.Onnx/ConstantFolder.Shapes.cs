@@ -39,6 +39,7 @@ internal static partial class ConstantFolder
             "Min" => ins.Skip(1).Aggregate(x, (a, b) => Binary(n, a, b ?? throw new OnnxFormatException($"{w}: empty input"), MathF.Min, Math.Min)),
             "Max" => ins.Skip(1).Aggregate(x, (a, b) => Binary(n, a, b ?? throw new OnnxFormatException($"{w}: empty input"), MathF.Max, Math.Max)),
             "ReduceSum" or "ReduceMean" or "ReduceMax" or "ReduceMin" or "ReduceProd" => Reduce(n, x, ins, opset),
+            "Upsample" or "Resize" => Resize(n, x, ins, opset),
             _ => null,
         };
     }

@@ -24,7 +24,7 @@ internal static partial class ConstantFolder
         "Size", "Slice", "ConstantOfShape", "Range", "Expand", "Tile", "Where", "Dropout",
         "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
         "Neg", "Abs", "Sqrt", "Reciprocal", "Floor", "Ceil", "Pow", "Min", "Max",
-        "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+        "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "Upsample", "Resize",
     };
 
     /// <summary>True when the op is evaluated by the folder (on constant inputs or static shapes).</summary>

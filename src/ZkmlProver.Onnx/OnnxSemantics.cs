@@ -3,12 +3,12 @@ namespace ZkmlProver.Onnx;
 /// <summary>
 /// Opset-dependent operand decoding shared by shape inference and the quantizer's lowering, so the
 /// two read a node the same way: Pad's zero pads, ReduceX axes, and the element map of the
-/// data-movement ops (Slice, Gather, Expand, Tile) applied to a run-time tensor.
+/// data-movement ops (Slice, Gather, Expand, Tile, nearest Upsample/Resize) applied to a run-time tensor.
 /// </summary>
 public static class OnnxSemantics
 {
     /// <summary>Ops whose output elements are copies of input elements, by a map known at load time.</summary>
-    public static bool IsSelection(string op) => op is "Slice" or "Gather" or "Expand" or "Tile";
+    public static bool IsSelection(string op) => op is "Slice" or "Gather" or "Expand" or "Tile" or "Upsample" or "Resize";
 
     /// <summary>
     /// A 1-D Conv or pool node (input [N,C,L]) as the equivalent 2-D node of height 1: kernel_shape
@@ -67,7 +67,7 @@ public static class OnnxSemantics
     }
 
     /// <summary>
-    /// The element map of a Slice, Gather, Expand or Tile node whose data input (input 0) is a
+    /// The element map of a Slice, Gather, Expand, Tile or nearest Upsample/Resize node whose data input (input 0) is a
     /// run-time tensor of static shape <paramref name="dataShape"/>: an int64 tensor with the output's
     /// shape whose values are flat (row-major) indices into the input. Computed by folding the node
     /// on the tensor of indices 0, 1, …, so it follows exactly the constant folder's (version-aware)

@@ -37,6 +37,8 @@ internal sealed class ShapeInference
         ["Gather"] = ["axis"],
         ["Expand"] = [],
         ["Tile"] = [],
+        ["Upsample"] = ["mode", "scales"],
+        ["Resize"] = ["mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "antialias", "axes", "keep_aspect_ratio_policy"],
         ["ReduceMean"] = ["axes", "keepdims", "noop_with_empty_axes"],
         ["ReduceSum"] = ["axes", "keepdims", "noop_with_empty_axes"],
         ["ReduceMax"] = ["axes", "keepdims", "noop_with_empty_axes"],
@@ -62,8 +64,6 @@ internal sealed class ShapeInference
     /// <summary>What to do instead, for operators that stay unsupported (appended to the message).</summary>
     private static readonly Dictionary<string, string> Hints = new(StringComparer.Ordinal)
     {
-        ["Upsample"] = "Upsample is deprecated since opset 10 and nearest/linear resizing is not supported yet; upsample outside the model",
-        ["Resize"] = "resizing is not supported yet; resize the input outside the model",
         ["LayerNormalization"] = "normalize the input outside the model, or fold the affine part into the next Gemm",
         ["Erf"] = "export GELU with approximate='tanh' (Tanh is supported)",
         ["Gelu"] = "export GELU with approximate='tanh' (Tanh is supported)",
@@ -131,7 +131,7 @@ internal sealed class ShapeInference
             "Squeeze" => Squeeze(n),
             "Unsqueeze" => Unsqueeze(n),
             "Pad" => Pad(n),
-            "Slice" or "Gather" or "Expand" or "Tile" => Selection(n),
+            "Slice" or "Gather" or "Expand" or "Tile" or "Upsample" or "Resize" => Selection(n),
             "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceMin" => Reduce(n),
             "HardSigmoid" or "HardSwish" or "Abs" or "Neg" => Unary(n),
             "PRelu" => PRelu(n),

@@ -1,4 +1,6 @@
+using Google.Protobuf;
 using ZkmlProver.Onnx;
+using ZkmlProver.Onnx.Protos;
 using static ZkmlProver.Quantize.Tests.ModelBuilder;
 
 namespace ZkmlProver.Quantize.Tests;
@@ -7,7 +9,7 @@ namespace ZkmlProver.Quantize.Tests;
 /// Ops lowered to existing layers, each checked against ONNX Runtime (float graph within 1e-4, the
 /// circuit within a quantization tolerance): Slice/Gather/Expand/Tile of run-time tensors (0/1
 /// selection matrices), ReduceMean/ReduceSum (axes by opset), HardSigmoid, HardSwish, PRelu, Abs,
-/// Neg, Pow with integer exponents.
+/// Neg, Pow with integer exponents, 1-D Conv and pools, nearest Upsample/Resize.
 /// </summary>
 public class LoweredOpsTests
 {
@@ -118,5 +120,46 @@ public class LoweredOpsTests
         // A 1×1 kernel with pad 1 (pad as large as the kernel) pads first.
         var k1 = new ModelBuilder(13).Input("x", 1, 2, 5).Output("y").Rand("W", [3, 2, 1], rng).Node("Conv", "conv", ["x", "W"], ["y"], Ints("pads", 1, 1));
         Check(k1, 10, 0.05);
+    }
+
+    static AttributeProto Str(string name, string v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(v) };
+    static AttributeProto Floats(string name, params float[] v)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
+        a.Floats.AddRange(v);
+        return a;
+    }
+
+    [Theory]
+    [InlineData(7, "", "")]
+    [InlineData(9, "", "")]
+    [InlineData(10, "", "")]
+    [InlineData(11, "half_pixel", "round_prefer_floor")]
+    [InlineData(13, "asymmetric", "floor")]
+    [InlineData(13, "align_corners", "round_prefer_ceil")]
+    [InlineData(13, "pytorch_half_pixel", "ceil")]
+    [InlineData(19, "tf_half_pixel_for_nn", "round_prefer_floor")]
+    public void NearestUpsampleAndResize_ByOpset(long opset, string ctm, string nearest)
+    {
+        var b = new ModelBuilder(opset).Input("x", 1, 2, 3, 4).Output("y");
+        float[] scales = [1, 1, 2, 1.5f];
+        if (opset < 9) b.Node("Upsample", "up", ["x"], ["y"], Floats("scales", scales));
+        else if (opset < 10) b.Init("sc", [4], scales).Node("Upsample", "up", ["x", "sc"], ["y"]);
+        else if (opset < 11) b.Init("sc", [4], scales).Node("Resize", "rs", ["x", "sc"], ["y"]);
+        else b.Init("roi", [0], []).Init("sc", [4], scales)
+            .Node("Resize", "rs", ["x", "roi", "sc"], ["y"], Str("coordinate_transformation_mode", ctm), Str("nearest_mode", nearest));
+        var q = Check(b, 24, 0.01);
+        Assert.Equal([2, 6, 6], q.FloatGraph.Shapes[q.FloatGraph.Outputs[0]]);
+    }
+
+    [Fact]
+    public void ResizeBySizes_Downsampling_AndLinearIsRefused()
+    {
+        var b = new ModelBuilder(13).Input("x", 1, 1, 4, 6).Output("y").InitInt64("sizes", 1, 1, 3, 2)
+            .Node("Resize", "rs", ["x", "", "", "sizes"], ["y"]);
+        Check(b, 24, 0.01);
+        var lin = new ModelBuilder(13).Input("x", 1, 1, 4, 6).Output("y").Init("sc", [4], [1, 1, 2, 2])
+            .Node("Resize", "rs", ["x", "", "sc"], ["y"], Str("mode", "linear"));
+        Assert.Contains("mode = 'linear' is not supported (opset 13)", Assert.Throws<UnsupportedOnnxException>(() => lin.Save()).Message);
     }
 }
