@@ -40,6 +40,8 @@ internal static partial class ConstantFolder
             "Max" => ins.Skip(1).Aggregate(x, (a, b) => Binary(n, a, b ?? throw new OnnxFormatException($"{w}: empty input"), MathF.Max, Math.Max)),
             "ReduceSum" or "ReduceMean" or "ReduceMax" or "ReduceMin" or "ReduceProd" => Reduce(n, x, ins, opset),
             "Upsample" or "Resize" => Resize(n, x, ins, opset),
+            "Trilu" => Trilu(n, x, ins.Count > 1 ? ins[1] : null),
+            "NonZero" => NonZero(n, x),
             _ => null,
         };
     }
@@ -267,5 +269,27 @@ internal static partial class ConstantFolder
         };
         var vals = groups.Select(g => ff(g.Select(i => x.Data[i]))).ToArray();
         return new FloatTensor(n.Outputs[0], finalShape, vals);
+    }
+
+    /// <summary>Trilu (opset 14): keeps the upper (upper = 1, default) or lower triangle of the last two dims from diagonal k.</summary>
+    private static FloatTensor Trilu(OnnxNode n, FloatTensor x, FloatTensor? kT)
+    {
+        if (x.Rank < 2) throw new OnnxFormatException($"{n.Where()}: Trilu needs a tensor of rank ≥ 2");
+        long k = kT is null ? 0 : kT.Count == 1 ? kT.ToInt64Array()[0] : throw new OnnxFormatException($"{n.Where()}: k must be a scalar");
+        bool upper = n.GetInt("upper", 1) != 0;
+        long rows = x.Shape[^2], cols = x.Shape[^1];
+        bool Keep(int f) { long j = f % cols, i = f / cols % rows; return upper ? j - i >= k : j - i <= k; }
+        if (x.IsInteger) return Int(n, [.. x.Shape], x.Int64Data.Select((v, f) => Keep(f) ? v : 0).ToArray());
+        return new FloatTensor(n.Outputs[0], x.Shape, x.Data.Select((v, f) => Keep(f) ? v : 0f));
+    }
+
+    /// <summary>NonZero: the [rank, count] indices of the non-zero elements, in row-major order.</summary>
+    private static FloatTensor NonZero(OnnxNode n, FloatTensor x)
+    {
+        var hits = Indices([.. x.Shape]).Where((_, f) => x.Data[f] != 0).ToList();
+        var v = new long[x.Rank * hits.Count];
+        for (int d = 0; d < x.Rank; d++)
+            for (int h = 0; h < hits.Count; h++) v[d * hits.Count + h] = hits[h][d];
+        return Int(n, [x.Rank, hits.Count], v);
     }
 }

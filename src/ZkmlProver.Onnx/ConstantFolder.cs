@@ -25,6 +25,7 @@ internal static partial class ConstantFolder
         "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
         "Neg", "Abs", "Sqrt", "Reciprocal", "Floor", "Ceil", "Pow", "Min", "Max",
         "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "Upsample", "Resize",
+        "Trilu", "NonZero",
     };
 
     /// <summary>True when the op is evaluated by the folder (on constant inputs or static shapes).</summary>

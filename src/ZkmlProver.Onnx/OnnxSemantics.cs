@@ -8,7 +8,7 @@ namespace ZkmlProver.Onnx;
 public static class OnnxSemantics
 {
     /// <summary>Ops whose output elements are copies of input elements, by a map known at load time.</summary>
-    public static bool IsSelection(string op) => op is "Slice" or "Gather" or "Expand" or "Tile" or "Upsample" or "Resize";
+    public static bool IsSelection(string op) => op is "Slice" or "Gather" or "Expand" or "Tile" or "Upsample" or "Resize" or "Trilu";
 
     /// <summary>
     /// A 1-D Conv or pool node (input [N,C,L]) as the equivalent 2-D node of height 1: kernel_shape
@@ -69,23 +69,25 @@ public static class OnnxSemantics
     /// <summary>
     /// The element map of a Slice, Gather, Expand, Tile or nearest Upsample/Resize node whose data input (input 0) is a
     /// run-time tensor of static shape <paramref name="dataShape"/>: an int64 tensor with the output's
-    /// shape whose values are flat (row-major) indices into the input. Computed by folding the node
-    /// on the tensor of indices 0, 1, …, so it follows exactly the constant folder's (version-aware)
-    /// semantics. Inputs other than 0 must be constants.
+    /// shape whose values are flat (row-major) indices into the input, or −1 where the output is zero
+    /// (Trilu). Computed by folding the node on the tensor 1, 2, …, N (0 marks a zero output), so it
+    /// follows exactly the constant folder's (version-aware) semantics. Inputs other than 0 must be
+    /// constants.
     /// </summary>
     public static FloatTensor SelectionMap(OnnxNode n, long[] dataShape, IReadOnlyDictionary<string, FloatTensor> constants, long opset)
     {
         long count = dataShape.Aggregate(1L, (p, d) => checked(p * d));
         if (count > 1 << 22)
             throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} of a tensor of {count} elements is too large (opset {opset})");
-        var iota = FloatTensor.FromInt64(n.Inputs[0], dataShape, Enumerable.Range(0, (int)count).Select(i => (long)i));
+        var iota = FloatTensor.FromInt64(n.Inputs[0], dataShape, Enumerable.Range(1, (int)count).Select(i => (long)i));
         var consts = new OverlayDictionary(constants, n.Inputs[0], iota);
         for (int i = 1; i < n.Inputs.Length; i++)
             if (n.Inputs[i].Length > 0 && !constants.ContainsKey(n.Inputs[i]))
                 throw new UnsupportedOnnxException($"{n.Where()}: input {i} ('{n.Inputs[i]}') of {n.OpType} must be a constant (opset {opset})");
         var shapes = new Dictionary<string, OnnxShape>(StringComparer.Ordinal);
-        return ConstantFolder.TryFold(n, consts, shapes, opset)
+        var folded = ConstantFolder.TryFold(n, consts, shapes, opset)
             ?? throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} cannot be evaluated (opset {opset})");
+        return FloatTensor.FromInt64(folded.Name, folded.Shape, folded.Int64Data.Select(v => v - 1));
     }
 
     /// <summary>A read-only view of a dictionary with one entry replaced.</summary>

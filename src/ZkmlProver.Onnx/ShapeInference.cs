@@ -37,6 +37,7 @@ internal sealed class ShapeInference
         ["Gather"] = ["axis"],
         ["Expand"] = [],
         ["Tile"] = [],
+        ["Trilu"] = ["upper"],
         ["Upsample"] = ["mode", "scales"],
         ["Resize"] = ["mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "antialias", "axes", "keep_aspect_ratio_policy"],
         ["ReduceMean"] = ["axes", "keepdims", "noop_with_empty_axes"],
@@ -131,7 +132,7 @@ internal sealed class ShapeInference
             "Squeeze" => Squeeze(n),
             "Unsqueeze" => Unsqueeze(n),
             "Pad" => Pad(n),
-            "Slice" or "Gather" or "Expand" or "Tile" or "Upsample" or "Resize" => Selection(n),
+            "Slice" or "Gather" or "Expand" or "Tile" or "Upsample" or "Resize" or "Trilu" => Selection(n),
             "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceMin" => Reduce(n),
             "HardSigmoid" or "HardSwish" or "Abs" or "Neg" => Unary(n),
             "PRelu" => PRelu(n),
@@ -694,7 +695,7 @@ internal sealed class ShapeInference
     {
         long inPer = inShape.Skip(1).Aggregate(1L, (p, d) => p * d), outPer = map.Shape.Skip(1).Aggregate(1L, (p, d) => p * d);
         for (int i = 0; i < map.Count; i++)
-            if (map.Int64Data[i] / Math.Max(1, inPer) != i / Math.Max(1, outPer)) return false;
+            if (map.Int64Data[i] >= 0 && map.Int64Data[i] / Math.Max(1, inPer) != i / Math.Max(1, outPer)) return false;
         return true;
     }
 

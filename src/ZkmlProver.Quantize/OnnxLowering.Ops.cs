@@ -4,7 +4,8 @@ namespace ZkmlProver.Quantize;
 
 /// <summary>
 /// Lowerings of ONNX ops to the existing float ops (and so to existing circuit layers):
-/// Slice/Gather/Expand/Tile of a run-time tensor as a 0/1 selection matrix (an exact Dense),
+/// Slice/Gather/Expand/Tile/Upsample/Resize/Trilu of a run-time tensor as a 0/1 selection matrix
+/// (an exact Dense; a zero row where Trilu zeroes),
 /// ReduceMean/ReduceSum as Transpose → Reshape → Dense (weights 1/n or 1) → Reshape, ReduceMax/Min
 /// as a 1 × n max pool (min(x) = −max(−x)),
 /// HardSigmoid/HardSwish as MulConst → Add → Clip (→ Mul), PRelu as LeakyRelu (one slope) or
@@ -55,7 +56,7 @@ public static partial class OnnxLowering
             if (mm * k > MaxMatrix)
                 throw new UnsupportedOnnxException($"{w}: {n.OpType} of per-sample [{string.Join(",", src)}] to [{string.Join(",", dst)}] needs a {mm}×{k} selection matrix, more than {MaxMatrix} weights (opset {m.Opset})");
             var wt = new float[mm * k];
-            for (int j = 0; j < mm; j++) wt[j * k + map.Int64Data[j]] = 1f;
+            for (int j = 0; j < mm; j++) if (map.Int64Data[j] >= 0) wt[j * k + map.Int64Data[j]] = 1f; // −1: a zero output
             string flat = src.Length == 1 ? x : Mid(new FReshape(name + "/flatten", false, x, o + "/flat"), [(int)k]);
             if (dst.Length == 1) { Add(new FDense(name, flat, name + "/selection", wt, (int)mm, (int)k, null, null, o), n); return; }
             string sel = Mid(new FDense(name, flat, name + "/selection", wt, (int)mm, (int)k, null, null, o + "/selected"), [(int)mm]);

@@ -136,7 +136,7 @@ public static partial class OnnxLowering
                     Add(new FReshape(name, false, In(0), o), n);
                     break;
                 }
-                case "Slice": case "Gather": case "Expand": case "Tile": case "Upsample": case "Resize": Selection(n, name); break;
+                case "Slice": case "Gather": case "Expand": case "Tile": case "Upsample": case "Resize": case "Trilu": Selection(n, name); break;
                 case "ReduceMean": case "ReduceSum": case "ReduceMax": case "ReduceMin": Reduce(n, name); break;
                 case "HardSigmoid": case "HardSwish": HardSigmoid(n, name); break;
                 case "PRelu": PRelu(n, name); break;

@@ -186,4 +186,17 @@ public sealed class OpsetAndBlockerTests
         b.Node("Identity", "/id", ["x"], ["y"]);
         Assert.Contains("graph output 'y' is the graph input passed through", Assert.Throws<UnsupportedOnnxException>(() => b.Load()).Message);
     }
+
+    [Fact]
+    public void CausalMaskFolds_TriluOfOnesAndNonZero()
+    {
+        var b = new ModelBuilder(14).Input("x", 1, 2).Output("y").Init("ones", [3, 3], Enumerable.Repeat(1f, 9).ToArray());
+        b.Node("Trilu", "/tril", ["ones"], ["mask"]).Attribute.Add(ModelBuilder.Int("upper", 0));
+        b.Node("NonZero", "/nz", ["mask"], ["where"]);
+        b.Node("Relu", "/relu", ["x"], ["y"]);
+        var c = b.Load().Graph.Initializers;
+        Assert.Equal([1f, 0, 0, 1, 1, 0, 1, 1, 1], c["mask"].Data.ToArray());
+        Assert.Equal([2L, 6], c["where"].Shape.ToArray());
+        Assert.Equal([0L, 1, 1, 2, 2, 2, 0, 0, 1, 0, 1, 2], c["where"].Int64Data.ToArray());
+    }
 }

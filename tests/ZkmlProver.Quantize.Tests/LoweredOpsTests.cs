@@ -162,4 +162,17 @@ public class LoweredOpsTests
             .Node("Resize", "rs", ["x", "", "sc"], ["y"], Str("mode", "linear"));
         Assert.Contains("mode = 'linear' is not supported (opset 13)", Assert.Throws<UnsupportedOnnxException>(() => lin.Save()).Message);
     }
+
+    [Theory]
+    [InlineData(1, 0L)]
+    [InlineData(0, 0L)]
+    [InlineData(1, -1L)]
+    [InlineData(0, 1L)]
+    public void TriluOfRunTimeTensor_ZeroRowsInTheSelection(long upper, long k)
+    {
+        var b = new ModelBuilder(14).Input("x", 1, 2, 3, 4).Output("y");
+        b.Graph.Initializer.Add(new TensorProto { Name = "k", DataType = (int)OnnxDataType.Int64, Int64Data = { k } });
+        b.Node("Trilu", "tri", ["x", "k"], ["y"], Int("upper", upper));
+        Check(b, 24, 0.01);
+    }
 }
