@@ -7,7 +7,7 @@ namespace ZkmlProver.Onnx;
 /// errors are <see cref="UnsupportedOnnxException"/> or <see cref="OnnxFormatException"/> whose
 /// message names the file, node and attribute.
 /// </summary>
-internal sealed class ShapeInference
+internal sealed partial class ShapeInference
 {
     /// <summary>Operators the front end supports, with the attributes each accepts.</summary>
     internal static readonly ImmutableDictionary<string, string[]> SupportedOps = new Dictionary<string, string[]>
@@ -38,6 +38,9 @@ internal sealed class ShapeInference
         ["Expand"] = [],
         ["Tile"] = [],
         ["Trilu"] = ["upper"],
+        ["LSTM"] = ["activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size", "input_forget", "layout", "linear_before_reset"],
+        ["GRU"] = ["activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size", "input_forget", "layout", "linear_before_reset"],
+        ["RNN"] = ["activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size", "input_forget", "layout", "linear_before_reset"],
         ["Upsample"] = ["mode", "scales"],
         ["Resize"] = ["mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "antialias", "axes", "keep_aspect_ratio_policy"],
         ["ReduceMean"] = ["axes", "keepdims", "noop_with_empty_axes"],
@@ -106,6 +109,7 @@ internal sealed class ShapeInference
         if (OpLevelProblem(n, opset) is { } problem) throw problem;
         if (!SupportedOps.ContainsKey(n.OpType))
             throw new UnsupportedOnnxException(ConstantFolder.WhyNotFolded(n, shapes, constants, opset));
+        if (n.OpType is "LSTM" or "GRU" or "RNN") return Recurrent(n);
         if (n.Outputs.Length == 0 || n.Outputs[0].Length == 0)
             throw new OnnxFormatException($"{w}: node has no output");
 
@@ -674,7 +678,7 @@ internal sealed class ShapeInference
     /// <summary>
     /// Slice, Gather, Expand, Tile of a run-time tensor: the output shape of the element map (see
     /// <see cref="OnnxSemantics.SelectionMap"/>). A dynamic batch dimension is evaluated as 1 and must
-    /// be left alone (samples stay independent).
+    /// be left alone (samples stay independent); a static leading dimension may be selected from.
     /// </summary>
     private OnnxShape Selection(OnnxNode n)
     {
@@ -685,9 +689,9 @@ internal sealed class ShapeInference
         bool dynamicBatch = !x[0].IsKnown;
         var dims = x.Dims.Select((d, i) => i == 0 && dynamicBatch ? 1 : d.Value).ToArray();
         var map = OnnxSemantics.SelectionMap(n, dims, constants, opset);
-        if (x.Rank > 0 && (map.Rank == 0 || (x[0].IsKnown ? x[0].Value : 1) != map.Shape[0] || !KeepsBatch(map, dims)))
+        if (dynamicBatch && (map.Rank == 0 || map.Shape[0] != 1 || !KeepsBatch(map, dims)))
             throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} changes or mixes the batch dimension 0 of {x} (opset {opset}); only the other dimensions may be selected");
-        return new OnnxShape(map.Shape.Select((d, i) => i == 0 ? x[0] : OnnxDim.Known(d)));
+        return new OnnxShape(map.Shape.Select((d, i) => i == 0 && dynamicBatch ? x[0] : OnnxDim.Known(d)));
     }
 
     /// <summary>True when output slice b along dim 0 reads only input slice b (one sample stays one sample).</summary>

@@ -10,7 +10,8 @@ namespace ZkmlProver.Quantize;
 public static partial class OnnxLowering
 {
     /// <summary>Lowers a loaded model. <paramref name="batchDim"/>: null = auto (the input's
-    /// leading dimension is the batch when it is symbolic or 1 and the input has rank ≥ 2).</summary>
+    /// leading dimension is the batch when the input has rank ≥ 2 and that dimension is symbolic, or
+    /// 1 there and on every computed tensor).</summary>
     public static FloatGraph Lower(OnnxModel model, bool? batchDim = null) => new Lowerer(model, batchDim).Run();
 
     sealed partial class Lowerer
@@ -33,7 +34,11 @@ public static partial class OnnxLowering
             var inInfo = g.Inputs[0];
             input = inInfo.Name;
             var s = g.ShapeOf(input);
-            batch = batchDim ?? (s.Rank >= 2 && (!s[0].IsKnown || s[0].Value == 1));
+            // Auto: the leading dimension is the batch when it is symbolic, or 1 on the input and on
+            // every computed tensor (a model that moves another axis to the front, e.g. a sequence
+            // for an LSTM, is lowered with its full static shapes).
+            batch = batchDim ?? (s.Rank >= 2 && (!s[0].IsKnown || (s[0].Value == 1 && g.Nodes.SelectMany(n => n.Outputs)
+                .All(o => o.Length == 0 || !g.Shapes.TryGetValue(o, out var os) || (os.Rank > 0 && (!os[0].IsKnown || os[0].Value == 1))))));
             if (!batch && !s.IsFullyKnown)
                 throw new UnsupportedOnnxException($"{m.Path}: input '{input}' has shape {s}; only the leading (batch) dimension may be symbolic");
             graphOutputs = g.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
@@ -140,6 +145,7 @@ public static partial class OnnxLowering
                 case "ReduceMean": case "ReduceSum": case "ReduceMax": case "ReduceMin": Reduce(n, name); break;
                 case "HardSigmoid": case "HardSwish": HardSigmoid(n, name); break;
                 case "PRelu": PRelu(n, name); break;
+                case "LSTM": case "GRU": case "RNN": Recurrent(n, name); break;
                 case "Abs": Abs(n, name); break;
                 case "Neg": Add(new FMulConst(name, In(0), -1.0, o), n); break;
                 case "Pow": Pow(n, name); break;
