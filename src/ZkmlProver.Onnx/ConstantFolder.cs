@@ -15,24 +15,32 @@ namespace ZkmlProver.Onnx;
 /// A node that cannot be folded (e.g. Shape of a tensor with a dynamic batch dimension) is left to
 /// shape inference, which reports it if its op is unsupported.
 /// </remarks>
-internal static class ConstantFolder
+internal static partial class ConstantFolder
 {
     private static readonly HashSet<string> Foldable = new(StringComparer.Ordinal)
     {
         "Identity", "Reshape", "Flatten", "Transpose", "Concat", "Add", "Sub", "Mul", "Div",
         "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast",
+        "Size", "Slice", "ConstantOfShape", "Range", "Expand", "Tile", "Where", "Dropout",
+        "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
+        "Neg", "Abs", "Sqrt", "Reciprocal", "Floor", "Ceil", "Pow", "Min", "Max",
+        "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "Upsample", "Resize",
+        "Trilu", "NonZero",
     };
+
+    /// <summary>True when the op is evaluated by the folder (on constant inputs or static shapes).</summary>
+    internal static bool IsFoldable(string op) => Foldable.Contains(op);
 
     /// <summary>Folds the node if possible; returns null when it is not foldable.</summary>
     internal static FloatTensor? TryFold(OnnxNode n, IReadOnlyDictionary<string, FloatTensor> consts,
         IReadOnlyDictionary<string, OnnxShape> shapes, long opset)
     {
         if (n.Domain is not ("" or "ai.onnx") || !Foldable.Contains(n.OpType) || n.Outputs.Length != 1) return null;
-        if (n.OpType == "Shape")
+        if (n.OpType is "Shape" or "Size")
         {
             if (n.Inputs.Length != 1 || !shapes.TryGetValue(n.Inputs[0], out var s) || !s.IsFullyKnown) return null;
-            if (n.Has("start") || n.Has("end")) return null;
-            return Int(n, [s.Rank], s.ToArray());
+            if (n.OpType == "Size") return Int(n, [], [s.KnownProduct()]);
+            return Shape(n, s.ToArray(), opset);
         }
         if (n.Inputs.Length == 0) return null;
         var ins = new List<FloatTensor?>();
@@ -60,7 +68,7 @@ internal static class ConstantFolder
             "Unsqueeze" => Unsqueeze(n, x, opset >= 13 ? Need(n, ins, 1).ToInt64Array() : n.GetInts("axes") ?? throw new OnnxFormatException($"{w}: attribute axes is missing")),
             "Squeeze" => Squeeze(n, x, opset >= 13 ? (ins.Count > 1 && ins[1] is { } a ? a.ToInt64Array() : null) : n.GetInts("axes")),
             "Cast" => Cast(n, x),
-            _ => null,
+            _ => FoldMore(n, x, ins, opset),
         };
     }
 

@@ -12,11 +12,17 @@ namespace ZkmlProver.Onnx;
 /// <param name="Inputs">Input names with shapes ("x [1,64]"; constants marked "const").</param>
 /// <param name="Outputs">Output names with inferred shapes ("?" when unknown).</param>
 /// <param name="Attributes">Attributes as "name = value".</param>
-/// <param name="Supported">Whether the node is supported.</param>
+/// <param name="Supported">Whether the node is supported (false also for nodes only blocked upstream).</param>
 /// <param name="Reason">Why not (the loader's message), or null.</param>
 /// <param name="Folded">True for Constant nodes and nodes folded to constants at load time.</param>
+/// <param name="BlockedBy">When the node itself is fine but reads a tensor a failing node upstream
+/// could not compute: that node's index (the blocker); otherwise null.</param>
 public sealed record InspectedNode(int Index, string Name, string Op, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs,
-    IReadOnlyList<string> Attributes, bool Supported, string? Reason, bool Folded);
+    IReadOnlyList<string> Attributes, bool Supported, string? Reason, bool Folded, int? BlockedBy = null)
+{
+    /// <summary>True when the node fails in itself (a blocker), not merely downstream of one.</summary>
+    public bool IsBlocker => !Supported && BlockedBy is null;
+}
 
 /// <summary>Operator usage in an <see cref="OnnxInspection"/>.</summary>
 /// <param name="Op">Operator type.</param>
@@ -68,14 +74,18 @@ public sealed record OnnxInspection(
         foreach (var n in Nodes)
         {
             string shape = n.Outputs.Count == 0 ? "" : n.Outputs[0][(n.Outputs[0].LastIndexOf(' ') + 1)..];
-            sb.AppendLine(inv, $"{n.Index,3}  {n.Name.PadRight(wName)}  {n.Op.PadRight(wOp)}  {shape,-16}  {(n.Supported ? (n.Folded ? "ok (constant)" : "ok") : "UNSUPPORTED: " + n.Reason)}");
+            string status = n.Supported ? (n.Folded ? "ok (constant)" : "ok")
+                : n.BlockedBy is { } b ? $"blocked by node {b}" : "UNSUPPORTED: " + n.Reason;
+            sb.AppendLine(inv, $"{n.Index,3}  {n.Name.PadRight(wName)}  {n.Op.PadRight(wOp)}  {shape,-16}  {status}");
         }
-        foreach (var p in ModelProblems) sb.AppendLine(inv, $"problem: {p}");
         sb.AppendLine();
-        int bad = Nodes.Count(n => !n.Supported);
+        // Every blocker once: model-level problems, then the failing nodes (not those downstream).
+        foreach (var p in ModelProblems) sb.AppendLine(inv, $"blocker: {p}");
+        foreach (var n in Nodes.Where(n => n.IsBlocker)) sb.AppendLine(inv, $"blocker: {n.Reason}");
+        int bad = Nodes.Count(n => n.IsBlocker), blocked = Nodes.Count(n => !n.Supported && !n.IsBlocker);
         sb.AppendLine(Supported
             ? "supported: yes"
-            : $"supported: no ({bad} unsupported node{(bad == 1 ? "" : "s")}, {ModelProblems.Count} model-level problem{(ModelProblems.Count == 1 ? "" : "s")})");
+            : $"supported: no ({bad} unsupported node{(bad == 1 ? "" : "s")}, {blocked} node{(blocked == 1 ? "" : "s")} blocked downstream of them, {ModelProblems.Count} model-level problem{(ModelProblems.Count == 1 ? "" : "s")})");
         return sb.ToString();
     }
 }
@@ -93,7 +103,7 @@ public static class OnnxInspector
     public static OnnxInspection Inspect(OnnxModel model)
     {
         var g = model.Graph;
-        var byNode = g.Diagnostics.Where(d => d.NodeIndex >= 0).GroupBy(d => d.NodeIndex).ToDictionary(x => x.Key, x => x.First().Message);
+        var byNode = g.Diagnostics.Where(d => d.NodeIndex >= 0).GroupBy(d => d.NodeIndex).ToDictionary(x => x.Key, x => x.First());
         string prefix = model.Path + ": ";
         string Strip(string m) => m.StartsWith(prefix, StringComparison.Ordinal) ? m[prefix.Length..] : m;
         string Shaped(string t) => t.Length == 0 ? "(absent)"
@@ -102,12 +112,13 @@ public static class OnnxInspector
         var folded = g.ConstantNodes.Concat(g.FoldedNodes).Select(n => n.Index).ToHashSet();
         var nodes = g.AllNodes.Select(n =>
         {
-            byNode.TryGetValue(n.Index, out var reason);
+            byNode.TryGetValue(n.Index, out var d);
             return new InspectedNode(n.Index, n.Name, n.OpType, n.Inputs.Select(Shaped).ToList(), n.Outputs.Select(Shaped).ToList(),
                 n.Attributes.Values.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => a.ToString()).ToList(),
-                reason is null, reason is null ? null : Strip(reason), folded.Contains(n.Index));
+                d is null, d is null ? null : Strip(d.Message), folded.Contains(n.Index),
+                d is { Kind: OnnxDiagnosticKind.Blocked } ? d.BlockedBy : null);
         }).ToList();
-        var ops = g.OpCounts().Select(kv => new InspectedOp(kv.Key, kv.Value, nodes.Where(n => n.Op == kv.Key).All(n => n.Supported))).ToList();
+        var ops = g.OpCounts().Select(kv => new InspectedOp(kv.Key, kv.Value, nodes.Where(n => n.Op == kv.Key).All(n => !n.IsBlocker))).ToList();
         var problems = g.Diagnostics.Where(d => d.NodeIndex < 0).Select(d => Strip(d.Message)).ToList();
         return new OnnxInspection(model.Path, model.IrVersion, model.Opset, model.ProducerName, g.Name,
             g.Inputs.Select(V).ToList(), g.Outputs.Select(V).ToList(), ops, nodes,

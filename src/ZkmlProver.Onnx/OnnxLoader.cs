@@ -7,8 +7,8 @@ namespace ZkmlProver.Onnx;
 
 /// <summary>
 /// Reads <c>.onnx</c> files into the typed <see cref="OnnxModel"/>: parses the protobuf (classes
-/// generated at build time from <c>Protos/onnx_subset.proto</c>), checks IR version (6–10) and opset
-/// (ai.onnx 11–17), converts initializers and Constant nodes to <see cref="FloatTensor"/>s, folds
+/// generated at build time from <c>Protos/onnx_subset.proto</c>), checks IR version (3–10) and opset
+/// (ai.onnx 7–21), converts initializers and Constant nodes to <see cref="FloatTensor"/>s, folds
 /// nodes whose inputs are all constants (see <see cref="OnnxGraph.FoldedNodes"/>), and runs shape
 /// inference and support checks node by node. Every error is an <see cref="OnnxException"/>
 /// with a one-line message naming the file (and node, op, attribute where it applies).
@@ -16,13 +16,13 @@ namespace ZkmlProver.Onnx;
 public static class OnnxLoader
 {
     /// <summary>Lowest supported ModelProto.ir_version.</summary>
-    public const long MinIrVersion = 6;
+    public const long MinIrVersion = 3;
     /// <summary>Highest supported ModelProto.ir_version.</summary>
     public const long MaxIrVersion = 10;
     /// <summary>Lowest supported ai.onnx opset.</summary>
-    public const long MinOpset = 11;
+    public const long MinOpset = 7;
     /// <summary>Highest supported ai.onnx opset.</summary>
-    public const long MaxOpset = 17;
+    public const long MaxOpset = 21;
 
     /// <summary>The operators the front end supports (ai.onnx domain), sorted.</summary>
     public static IReadOnlyList<string> SupportedOperators { get; } = ShapeInference.SupportedOps.Keys.Order(StringComparer.Ordinal).ToArray();
@@ -135,15 +135,33 @@ public static class OnnxLoader
                 ? $"{path}: the graph has no runtime input (every input is an initializer)"
                 : $"{path}: the graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); exactly one is supported (a circuit has one input; bind the others as constants)"), -1);
 
+        // Shape arithmetic is evaluated for the static input shape: a graph that reads the shape of a
+        // tensor (Shape, Size) has its dynamic batch dimension bound to 1, one sample per proof, as
+        // the circuit proves it (ONNX Runtime computes the same values when fed one sample).
+        if (g.Node.Any(n => n.OpType is "Shape" or "Size" && n.Domain is "" or "ai.onnx"))
+            foreach (var vi in inputs)
+                if (vi.Shape.Rank > 0 && !vi.Shape[0].IsKnown && vi.Shape.Dims.Skip(1).All(d => d.IsKnown))
+                    shapes[vi.Name] = new OnnxShape(vi.Shape.Dims.Skip(1).Prepend(OnnxDim.Known(1)));
+
+        // Optional outputs nobody reads (BatchNormalization's running statistics, Dropout's mask,
+        // MaxPool's indices) are treated as absent.
+        var consumed = new HashSet<string>(g.Node.SelectMany(n => n.Input).Concat(g.Output.Select(o => o.Name)), StringComparer.Ordinal);
+
         var nodes = ImmutableArray.CreateBuilder<OnnxNode>();
         var constantNodes = ImmutableArray.CreateBuilder<OnnxNode>();
         var foldedNodes = ImmutableArray.CreateBuilder<OnnxNode>();
         var inference = new ShapeInference(shapes, consts, opset);
         var produced = new HashSet<string>(StringComparer.Ordinal);
+        // Tensors that could not be computed, with the node that is the root cause (the blocker).
+        var blockedBy = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
+        void Block(OnnxNode n, OnnxNode root)
+        {
+            foreach (var o in n.Outputs) if (o.Length > 0) blockedBy.TryAdd(o, root);
+        }
         for (int i = 0; i < g.Node.Count; i++)
         {
             var np = g.Node[i];
-            var node = ConvertNode(np, i, path);
+            var node = DropUnreadOutputs(ConvertNode(np, i, path), consumed);
             foreach (var o in node.Outputs)
                 if (o.Length > 0 && (!produced.Add(o) || initNames.Contains(o) || inputs.Any(x => x.Name == o)))
                     throw new OnnxFormatException($"{path}: {node.Describe()}: output '{o}' is produced twice");
@@ -156,7 +174,27 @@ public static class OnnxLoader
                     consts[node.Outputs[0]] = t;
                     shapes[node.Outputs[0]] = t.ToShape();
                 }
-                catch (OnnxException e) { Problem(e, i); }
+                catch (OnnxException e) { Problem(e, i); Block(node, node); }
+                continue;
+            }
+            // A node downstream of a blocker: report its own op-level problem if it has one (it is a
+            // blocker too), otherwise only that it is blocked.
+            string? blockedInput = node.Inputs.FirstOrDefault(x => x.Length > 0 && blockedBy.ContainsKey(x));
+            if (blockedInput is not null)
+            {
+                var root = blockedBy[blockedInput];
+                nodes.Add(node);
+                if (ShapeInference.OpLevelProblem(node, opset) is { } own)
+                {
+                    Problem(own, i);
+                    Block(node, node);
+                }
+                else
+                {
+                    diags.Add(new OnnxDiagnostic(i, OnnxDiagnosticKind.Blocked,
+                        $"{node.Where()}: blocked by {root.Describe()} (its input '{blockedInput}' cannot be computed)", root.Index));
+                    Block(node, root);
+                }
                 continue;
             }
             try
@@ -170,22 +208,33 @@ public static class OnnxLoader
                     continue;
                 }
             }
-            catch (OnnxException e) { Problem(e, i); foldedNodes.Add(node); continue; }
-            catch (OverflowException) { Problem(new OnnxFormatException($"{node.Where()}: a dimension overflows"), i); foldedNodes.Add(node); continue; }
+            catch (OnnxException e) { Problem(e, i); foldedNodes.Add(node); Block(node, node); continue; }
+            catch (OverflowException) { Problem(new OnnxFormatException($"{node.Where()}: a dimension overflows"), i); foldedNodes.Add(node); Block(node, node); continue; }
             nodes.Add(node);
             try
             {
                 var outShapes = inference.Infer(node);
-                for (int k = 0; k < outShapes.Length; k++) shapes[node.Outputs[k]] = outShapes[k];
+                for (int k = 0; k < outShapes.Length; k++)
+                    if (node.Outputs[k].Length > 0) shapes[node.Outputs[k]] = outShapes[k];
             }
-            catch (OnnxException e) { Problem(e, i); }
-            catch (OverflowException) { Problem(new OnnxFormatException($"{node.Where()}: a dimension overflows"), i); }
+            catch (OnnxException e) { Problem(e, i); Block(node, node); }
+            catch (OverflowException) { Problem(new OnnxFormatException($"{node.Where()}: a dimension overflows"), i); Block(node, node); }
         }
 
+        // Tensors equal to a graph input (through Identity, Dropout, Cast to float): a graph output among
+        // them computes nothing.
+        var passThrough = inputs.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var n in nodes)
+            if (n.OpType is "Identity" or "Dropout" or "Cast" && n.Inputs.Length > 0 && passThrough.Contains(n.Inputs[0]) && shapes.ContainsKey(n.Outputs[0]))
+                passThrough.Add(n.Outputs[0]);
         var outputs = ImmutableArray.CreateBuilder<OnnxValueInfo>();
         foreach (var vo in g.Output)
         {
             var declared = ValueInfo(vo, path, "output");
+            if (inputs.Any(x => x.Name == vo.Name))
+                Problem(new UnsupportedOnnxException($"{path}: graph output '{vo.Name}' is the graph input itself (the model computes nothing, so there is nothing to prove)"), -1);
+            else if (passThrough.Contains(vo.Name))
+                Problem(new UnsupportedOnnxException($"{path}: graph output '{vo.Name}' is the graph input passed through Identity/Dropout/Cast only (the model computes nothing, so there is nothing to prove)"), -1);
             if (!shapes.TryGetValue(vo.Name, out var inferred))
             {
                 if (!produced.Contains(vo.Name) && !consts.ContainsKey(vo.Name) && inputs.All(x => x.Name != vo.Name))
@@ -231,6 +280,14 @@ public static class OnnxLoader
                     _ => OnnxDim.Symbolic("?"),
                 });
         return new OnnxValueInfo(vi.Name, (OnnxDataType)tt.ElemType, new OnnxShape(dims));
+    }
+
+    /// <summary>The node with its optional outputs (index ≥ 1) that no node or graph output reads replaced by "".</summary>
+    private static OnnxNode DropUnreadOutputs(OnnxNode n, HashSet<string> consumed)
+    {
+        if (n.Outputs.Length < 2 || n.Outputs.Skip(1).All(o => o.Length == 0 || consumed.Contains(o))) return n;
+        var outs = n.Outputs.Select((o, k) => k == 0 || consumed.Contains(o) ? o : "");
+        return new OnnxNode(n.Index, n.Name, n.OpType, n.Domain, n.Inputs, outs, n.Attributes.Values, n.SourcePath);
     }
 
     private static OnnxNode ConvertNode(NodeProto np, int index, string path)

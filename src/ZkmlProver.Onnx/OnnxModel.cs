@@ -2,8 +2,11 @@ using System.Collections.Immutable;
 
 namespace ZkmlProver.Onnx;
 
-/// <summary>Whether a diagnostic is a format error or a use of something unsupported.</summary>
-public enum OnnxDiagnosticKind { Format, Unsupported }
+/// <summary>
+/// Whether a diagnostic is a format error, a use of something unsupported, or a node that is fine in
+/// itself but reads a tensor a failing node upstream (the blocker) could not compute.
+/// </summary>
+public enum OnnxDiagnosticKind { Format, Unsupported, Blocked }
 
 /// <summary>
 /// A problem found while loading in non-strict mode (<see cref="OnnxLoadOptions.Strict"/> = false).
@@ -12,7 +15,8 @@ public enum OnnxDiagnosticKind { Format, Unsupported }
 /// <param name="NodeIndex">Node index, or −1.</param>
 /// <param name="Kind">Format error or unsupported feature.</param>
 /// <param name="Message">One-line message (file, node, op, attribute).</param>
-public sealed record OnnxDiagnostic(int NodeIndex, OnnxDiagnosticKind Kind, string Message);
+/// <param name="BlockedBy">For <see cref="OnnxDiagnosticKind.Blocked"/>: index of the failing node upstream; else −1.</param>
+public sealed record OnnxDiagnostic(int NodeIndex, OnnxDiagnosticKind Kind, string Message, int BlockedBy = -1);
 
 /// <summary>Options of <see cref="OnnxLoader"/>.</summary>
 public sealed record OnnxLoadOptions

@@ -9,7 +9,8 @@ namespace ZkmlProver.Onnx;
 /// <summary>
 /// Converts <c>onnx.TensorProto</c> messages to <see cref="FloatTensor"/>s and reads serialized
 /// TensorProto files (the <c>input_i.pb</c>/<c>output_j.pb</c> files of the ONNX backend tests).
-/// Supported element types: float32, float64 (converted to float), int32, int64 (kept exactly).
+/// Supported element types: float32, float64 (converted to float), int8/uint8/int16/uint16/int32/int64
+/// and bool (kept exactly as integers; bool as 0/1).
 /// Values come from <c>raw_data</c> (little-endian, the ONNX convention) or the typed fields.
 /// </summary>
 public static class TensorProtoReader
@@ -122,10 +123,34 @@ public static class TensorProtoReader
                 for (int i = 0; i < n; i++) f[i] = l[i];
                 return new FloatTensor(proto.Name, shape, ImmutableCollectionsMarshal.AsImmutableArray(f), ImmutableCollectionsMarshal.AsImmutableArray(l), type);
             }
+            case OnnxDataType.Bool:
+            case OnnxDataType.Int8:
+            case OnnxDataType.UInt8:
+            case OnnxDataType.Int16:
+            case OnnxDataType.UInt16:
+            {
+                // Small integer types and booleans (as 0/1): kept exactly as int64 values. Raw data is
+                // 1 or 2 bytes per element; the typed form is int32_data.
+                int size = type is OnnxDataType.Int16 or OnnxDataType.UInt16 ? 2 : 1;
+                if (raw is not null) CheckRaw(what, raw, n, size); else CheckTyped(what, proto.Int32Data.Count, n, "int32_data");
+                var l = new long[n];
+                for (int i = 0; i < n; i++)
+                    l[i] = raw is null ? proto.Int32Data[i] : type switch
+                    {
+                        OnnxDataType.Int8 => (sbyte)raw[i],
+                        OnnxDataType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(raw.AsSpan(2 * i)),
+                        OnnxDataType.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(2 * i)),
+                        OnnxDataType.Bool => raw[i] != 0 ? 1 : 0,
+                        _ => raw[i],
+                    };
+                var f = new float[n];
+                for (int i = 0; i < n; i++) f[i] = l[i];
+                return new FloatTensor(proto.Name, shape, ImmutableCollectionsMarshal.AsImmutableArray(f), ImmutableCollectionsMarshal.AsImmutableArray(l), type);
+            }
             case OnnxDataType.Undefined:
                 throw new OnnxFormatException($"{what} has no data_type");
             default:
-                throw new UnsupportedOnnxException($"{what} has element type {type}; only float32, float64, int32 and int64 tensors are supported");
+                throw new UnsupportedOnnxException($"{what} has element type {type}; only float32/64, (u)int8/16, int32/64 and bool tensors are supported");
         }
     }
 

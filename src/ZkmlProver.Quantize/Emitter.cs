@@ -71,11 +71,14 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
     }
 
     /// <summary>The float tensor at its preferred activation scale; a tensor already within the
-    /// activation bits (Relu/pool/lookup outputs, rescaled tensors) is used as it is.</summary>
+    /// activation bits (Relu/pool/lookup outputs, rescaled tensors) is used as it is, unless its scale
+    /// exceeds <see cref="QuantizeOptions.MaxScale"/> (a tensor that is zero on the calibration data
+    /// fits any scale; without the cap its scale would compound layer after layer until the weights
+    /// no longer fit 63 bits).</summary>
     TensorInfo NeedPref(string ft)
     {
         var b = baseOf[ft];
-        return b.Bits <= AB ? b : Need(ft, Pref(ft));
+        return b.Bits <= AB && b.Scale <= opt.MaxScale ? b : Need(ft, Math.Min(Pref(ft), opt.MaxScale));
     }
 
     /// <summary>Declares the output of a layer; accumulators (wide, rescaled later) are named "&lt;onnx name&gt;:acc".</summary>

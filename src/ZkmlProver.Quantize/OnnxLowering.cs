@@ -7,13 +7,14 @@ namespace ZkmlProver.Quantize;
 /// folding, Div/Mul by constants, Identity removal. Errors are <see cref="UnsupportedOnnxException"/>
 /// naming the file, node, op and attribute.
 /// </summary>
-public static class OnnxLowering
+public static partial class OnnxLowering
 {
     /// <summary>Lowers a loaded model. <paramref name="batchDim"/>: null = auto (the input's
-    /// leading dimension is the batch when it is symbolic or 1 and the input has rank ≥ 2).</summary>
+    /// leading dimension is the batch when the input has rank ≥ 2 and that dimension is symbolic, or
+    /// 1 there and on every computed tensor).</summary>
     public static FloatGraph Lower(OnnxModel model, bool? batchDim = null) => new Lowerer(model, batchDim).Run();
 
-    sealed class Lowerer
+    sealed partial class Lowerer
     {
         readonly OnnxModel m; readonly OnnxGraph g; readonly bool batch;
         readonly Dictionary<string, string> alias = new(StringComparer.Ordinal);
@@ -33,7 +34,11 @@ public static class OnnxLowering
             var inInfo = g.Inputs[0];
             input = inInfo.Name;
             var s = g.ShapeOf(input);
-            batch = batchDim ?? (s.Rank >= 2 && (!s[0].IsKnown || s[0].Value == 1));
+            // Auto: the leading dimension is the batch when it is symbolic, or 1 on the input and on
+            // every computed tensor (a model that moves another axis to the front, e.g. a sequence
+            // for an LSTM, is lowered with its full static shapes).
+            batch = batchDim ?? (s.Rank >= 2 && (!s[0].IsKnown || (s[0].Value == 1 && g.Nodes.SelectMany(n => n.Outputs)
+                .All(o => o.Length == 0 || !g.Shapes.TryGetValue(o, out var os) || (os.Rank > 0 && (!os[0].IsKnown || os[0].Value == 1))))));
             if (!batch && !s.IsFullyKnown)
                 throw new UnsupportedOnnxException($"{m.Path}: input '{input}' has shape {s}; only the leading (batch) dimension may be symbolic");
             graphOutputs = g.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
@@ -122,6 +127,28 @@ public static class OnnxLowering
                     if (IsConst(n.Inputs[0])) throw new UnsupportedOnnxException($"{w}: Identity of a constant is not supported");
                     alias[o] = In(0);
                     break;
+                case "Dropout": // inference: identity (the loader checked training_mode and the unread mask)
+                case "Cast":    // to float/double only (checked by the loader): values are already float
+                    alias[o] = In(0);
+                    break;
+                case "Squeeze":
+                case "Unsqueeze":
+                {
+                    var src = shapes[In(0)];
+                    var dst = Sample(o, n);
+                    if (src.Aggregate(1L, (p, d) => p * d) != dst.Aggregate(1L, (p, d) => p * d))
+                        throw new UnsupportedOnnxException($"{w}: {n.OpType} of per-sample [{string.Join(",", src)}] to [{string.Join(",", dst)}] would move the batch dimension");
+                    Add(new FReshape(name, false, In(0), o), n);
+                    break;
+                }
+                case "Slice": case "Gather": case "Expand": case "Tile": case "Upsample": case "Resize": case "Trilu": Selection(n, name); break;
+                case "ReduceMean": case "ReduceSum": case "ReduceMax": case "ReduceMin": Reduce(n, name); break;
+                case "HardSigmoid": case "HardSwish": HardSigmoid(n, name); break;
+                case "PRelu": PRelu(n, name); break;
+                case "LSTM": case "GRU": case "RNN": Recurrent(n, name); break;
+                case "Abs": Abs(n, name); break;
+                case "Neg": Add(new FMulConst(name, In(0), -1.0, o), n); break;
+                case "Pow": Pow(n, name); break;
                 case "Gemm": Gemm(n, name); break;
                 case "MatMul":
                 {
@@ -143,15 +170,39 @@ public static class OnnxLowering
                     else Add(new FMatMul(name, In(0), In(1), false, o), n);
                     break;
                 }
+                case "Conv" or "MaxPool" or "AveragePool" or "GlobalAveragePool" when g.ShapeOf(n.Inputs[0]).Rank == 3:
+                    Spatial1d(n, name);
+                    break;
                 case "Conv":
                 {
                     var wt = g.TryGetInitializer(n.Inputs[1])!;
                     var x = g.ShapeOf(n.Inputs[0]);
                     var geo = Spatial2d.Resolve(n, x[2].Value, x[3].Value, wt.Shape[2], wt.Shape[3], false);
                     var bias = n.HasInput(2) ? g.TryGetInitializer(n.Inputs[2])! : null;
-                    Add(new FConv(name, In(0), n.Inputs[1], [.. wt.Data], wt.Shape.Select(d => (int)d).ToArray(),
+                    string cin = In(0);
+                    int[] pads = geo.Pads;
+                    int ekh = (geo.KernelH - 1) * geo.DilationH + 1, ekw = (geo.KernelW - 1) * geo.DilationW + 1;
+                    if (pads[0] >= ekh || pads[2] >= ekh || pads[1] >= ekw || pads[3] >= ekw)
+                    {
+                        // A pad as large as the kernel (output positions that see only padding, e.g. a
+                        // 1×1 kernel with pad 1): zero-pad first, then convolve without padding.
+                        var pc = PadConv(name + "/pad", cin, pads, o + "/padded");
+                        var xs = shapes[cin];
+                        shapes[pc.Output] = [xs[0], xs[1] + pads[0] + pads[2], xs[2] + pads[1] + pads[3]];
+                        producer[pc.Output] = ops.Count;
+                        ops.Add(pc);
+                        cin = pc.Output;
+                        pads = [0, 0, 0, 0];
+                    }
+                    Add(new FConv(name, cin, n.Inputs[1], [.. wt.Data], wt.Shape.Select(d => (int)d).ToArray(),
                         bias is null ? null : n.Inputs[2], bias is null ? null : [.. bias.Data],
-                        geo.Pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o), n);
+                        pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o), n);
+                    break;
+                }
+                case "Pad":
+                {
+                    var p = OnnxSemantics.ZeroPadding(n, g.ShapeOf(n.Inputs[0]).Rank, g.Initializers, m.Opset);
+                    Add(PadConv(name, In(0), p, o), n);
                     break;
                 }
                 case "BatchNormalization": BatchNorm(n, name); break;
@@ -179,9 +230,22 @@ public static class OnnxLowering
                 {
                     var s = g.ShapeOf(n.Inputs[0]);
                     long axis = n.GetInt("axis", m.Opset >= 13 ? -1 : 1);
-                    long a = axis < 0 ? axis + s.Rank : axis;
-                    if (m.Opset < 13 && a != s.Rank - 1 && !s.Dims.Skip((int)a + 1).All(d => d.IsKnown && d.Value == 1))
-                        throw new UnsupportedOnnxException($"{w}: attribute axis = {axis} with opset {m.Opset} (softmax over flattened trailing axes) is not supported");
+                    int a = (int)(axis < 0 ? axis + s.Rank : axis);
+                    if (m.Opset < 13 && s.Dims.Skip(a + 1).Any(d => !d.IsKnown || d.Value != 1))
+                    {
+                        // Opset < 13: coerce to 2-D at axis, softmax over the flattened trailing dims,
+                        // reshape back: reshape → softmax (last axis) → reshape.
+                        var sample = shapes[In(0)];
+                        int sa = SampleAxis(n, a, s.Rank, "axis");
+                        int[] flat = [.. sample.Take(sa), sample.Skip(sa).Aggregate(1, (p, d) => checked(p * d))];
+                        string f1 = o + "/coerce2d", f2 = o + "/softmax2d";
+                        shapes[f1] = flat; producer[f1] = ops.Count;
+                        ops.Add(new FReshape(name + "/coerce2d", false, In(0), f1));
+                        shapes[f2] = flat; producer[f2] = ops.Count;
+                        ops.Add(new FSoftmax(name, f1, flat.Length - 1, f2));
+                        Add(new FReshape(name + "/reshape", false, f2, o), n);
+                        break;
+                    }
                     Add(new FSoftmax(name, In(0), SampleAxis(n, a, s.Rank, "axis"), o), n);
                     break;
                 }
@@ -241,6 +305,24 @@ public static class OnnxLowering
                 default:
                     throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported by the quantizer");
             }
+        }
+
+        /// <summary>
+        /// Zero padding of the per-sample [C,H,W] tensor <paramref name="x"/> by [top, left, bottom,
+        /// right], as a convolution with an identity kernel (weights 0/1, exact): a kernel of
+        /// (top + bottom + 1) × (left + right + 1) with the 1 at tap (bottom, right) and pads of
+        /// top + bottom and left + right on each side moves every value by (top, left) and leaves the
+        /// rest zero; every pad stays smaller than the kernel, as the Conv2d layer requires.
+        /// </summary>
+        FConv PadConv(string name, string x, int[] p, string output)
+        {
+            var xs = shapes[x];
+            if (xs.Length != 3) throw new UnsupportedOnnxException($"{m.Path}: {name}: zero padding needs a per-sample [C,H,W] tensor, '{x}' is [{string.Join(",", xs)}]");
+            int c = xs[0], kh = p[0] + p[2] + 1, kw = p[1] + p[3] + 1;
+            var wt = new float[c * c * kh * kw];
+            for (int ch = 0; ch < c; ch++) wt[((ch * c + ch) * kh + p[2]) * kw + p[3]] = 1f;
+            int ph = p[0] + p[2], pw = p[1] + p[3];
+            return new FConv(name, x, name + "/identity_kernel", wt, [c, c, kh, kw], null, null, [ph, pw, ph, pw], [1, 1], [1, 1], output);
         }
 
         void Gemm(OnnxNode n, string name)

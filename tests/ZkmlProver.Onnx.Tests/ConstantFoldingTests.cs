@@ -28,12 +28,35 @@ public sealed class ConstantFoldingTests
         Assert.Contains("ok (constant)", r.ToText());
     }
 
+    /// <summary>x.view(x.size(0), -1) with a dynamic batch: shape arithmetic is evaluated for one sample.</summary>
     [Fact]
-    public void ShapeOfDynamicBatchIsNotFolded()
+    public void ShapeOfDynamicBatchFoldsForOneSample()
     {
-        var b = new ModelBuilder().InputSym("x", "N", 4).Output("y");
-        b.Node("Shape", "/Shape", ["x"], ["y"]);
-        Assert.Equal("test.onnx: node 0 '/Shape' (Shape): operator Shape is not supported", Assert.Throws<UnsupportedOnnxException>(() => b.Load()).Message);
+        var b = new ModelBuilder().InputSym("x", "N", 4, 2).Output("y").InitInt64("zero", 0).InitInt64("minus1", -1).InitInt64("axes", 0);
+        b.Graph.Initializer[0].Dims.Clear();
+        b.Node("Shape", "/Shape", ["x"], ["s"]);
+        b.Node("Gather", "/Gather", ["s", "zero"], ["n"]);
+        b.Node("Unsqueeze", "/Unsqueeze", ["n", "axes"], ["n1"]);
+        b.Node("Concat", "/Concat", ["n1", "minus1"], ["target"]).Attribute.Add(ModelBuilder.Int("axis", 0));
+        b.Node("Reshape", "/Reshape", ["x", "target"], ["y"]);
+        var g = b.Load().Graph;
+        Assert.Equal([1L, -1], g.Initializers["target"].Int64Data.ToArray());
+        Assert.Equal(OnnxShape.Of(1, 8), g.ShapeOf("y"));
+        Assert.Equal("[N,4,2]", g.Inputs[0].Shape.ToString()); // the declared shape is kept
+        // Without any Shape node the batch stays symbolic.
+        var r = new ModelBuilder().InputSym("x", "N", 4).Output("y");
+        r.Node("Relu", "/Relu", ["x"], ["y"]);
+        Assert.Equal("[N,4]", r.Load().Graph.ShapeOf("y").ToString());
+    }
+
+    [Fact]
+    public void ShapeOpsOnRunTimeTensorsSayWhy()
+    {
+        var b = new ModelBuilder().Input("x", 1, 4).Output("y").Init("c", [1, 4], new float[4]);
+        b.Node("Relu", "/Relu", ["x"], ["r"]);
+        b.Node("Equal", "/Equal", ["c", "r"], ["y"]);
+        Assert.Equal("test.onnx: node 1 '/Equal' (Equal): Equal of the run-time tensor 'r' is not supported (opset 13); Equal is evaluated only on constants and static shapes (folded at load time)",
+            Assert.Throws<UnsupportedOnnxException>(() => b.Load()).Message);
     }
 
     [Fact]
