@@ -86,16 +86,11 @@ public static class RegistryIndexer
         {
             var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var manifestPath in Directory.GetFiles(path, "*.json").Where(f => BatchManifest.IsManifestName(Path.GetFileName(f))).Order(StringComparer.Ordinal))
-            {
-                var m = BatchManifest.Load(manifestPath);
-                foreach (var e in m.Batches)
+                foreach (var (file, rec, bytes, problem) in FromManifest(manifestPath, circuit, commitment, options))
                 {
-                    string file = Path.Combine(path, e.ProofFile);
-                    listed.Add(Path.GetFullPath(file));
-                    var (rec, bytes, problem) = FromManifestEntry(file, manifestPath, m, e, circuit, commitment, options);
+                    listed.Add(file);
                     Record(file, rec, bytes, problem);
                 }
-            }
             foreach (var file in Directory.GetFiles(path, "*.zkp").Order(StringComparer.Ordinal))
                 if (!listed.Contains(Path.GetFullPath(file)))
                 {
@@ -107,8 +102,22 @@ public static class RegistryIndexer
         return new RegistryAddResult(added, same, moved, problems);
     }
 
-    /// <summary>Indexes one entry of a manifest (used by <c>prove-batch --registry</c> as batches finish).</summary>
-    public static (ProofRecord? Record, byte[]? Bytes, string? Problem) FromManifestEntry(string file, string manifestPath, BatchManifest m, BatchEntry e,
+    /// <summary>Records for every entry of a manifest (file paths absolute).</summary>
+    public static IEnumerable<(string File, ProofRecord? Record, byte[]? Bytes, string? Problem)> FromManifest(string manifestPath, Circuit.Circuit circuit,
+        ModelCommitment commitment, RegistryAddOptions options)
+    {
+        manifestPath = Path.GetFullPath(manifestPath);
+        var m = BatchManifest.Load(manifestPath);
+        foreach (var e in m.Batches)
+        {
+            string file = Path.Combine(Path.GetDirectoryName(manifestPath)!, e.ProofFile);
+            var (rec, bytes, problem) = FromManifestEntry(file, manifestPath, e, circuit, commitment, options);
+            yield return (file, rec, bytes, problem);
+        }
+    }
+
+    /// <summary>The record of one manifest entry (used by <c>prove-batch --registry</c> as batches finish).</summary>
+    public static (ProofRecord? Record, byte[]? Bytes, string? Problem) FromManifestEntry(string file, string manifestPath, BatchEntry e,
         Circuit.Circuit circuit, ModelCommitment commitment, RegistryAddOptions options)
     {
         if (!File.Exists(file)) return (null, null, "file not found (listed in " + Path.GetFileName(manifestPath) + ")");
@@ -176,4 +185,65 @@ public static class RegistryIndexer
         }
         return d;
     }
+}
+
+/// <summary>
+/// <c>prove-batch --registry</c>: registers the model's public files once, each batch as it is
+/// written (<see cref="OnBatch"/>, called serially from the progress callback) and, at the end, every
+/// entry of the run's manifest (<see cref="Finish"/>: also the batches skipped or adopted on resume).
+/// Registry problems are collected, not thrown, so proving is never lost to them.
+/// </summary>
+public sealed class BatchRegistrar : IDisposable
+{
+    readonly ProofRegistry registry;
+    readonly Circuit.Circuit circuit;
+    readonly ModelCommitment commitment;
+    readonly RegistryAddOptions options;
+    readonly List<string> problems = [];
+
+    /// <summary>Opens <paramref name="registryPath"/> and registers the circuit and commitment of <paramref name="modelDir"/>.</summary>
+    public BatchRegistrar(string registryPath, string modelDir, RegistryAddOptions options)
+    {
+        var files = new ModelFiles(modelDir);
+        circuit = ModelFiles.LoadCircuit(files.CircuitPath);
+        commitment = ModelFiles.LoadCommitment(files.CommitmentPath, circuit);
+        this.options = options;
+        registry = ProofRegistry.Open(registryPath);
+        registry.AddArtifacts(File.ReadAllText(files.CircuitPath), circuit.Digest!, commitment.Bytes, commitment.DigestHex,
+            Path.GetFullPath(files.CircuitPath), Path.GetFullPath(files.CommitmentPath));
+    }
+
+    /// <summary>Proofs added or updated so far.</summary>
+    public int Registered { get; private set; }
+    /// <summary>Problems so far ("file: reason").</summary>
+    public IReadOnlyList<string> Problems => problems;
+
+    /// <summary>Registers one finished batch of the manifest at <paramref name="manifestPath"/>.</summary>
+    public void OnBatch(string manifestPath, BatchEntry entry)
+    {
+        string file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!, entry.ProofFile);
+        var (rec, bytes, problem) = RegistryIndexer.FromManifestEntry(file, manifestPath, entry, circuit, commitment, options);
+        Take(file, rec, bytes, problem);
+    }
+
+    /// <summary>Registers every entry of the manifest (idempotent for those already registered).</summary>
+    public void Finish(string manifestPath)
+    {
+        foreach (var (file, rec, bytes, problem) in RegistryIndexer.FromManifest(manifestPath, circuit, commitment, options))
+            Take(file, rec, bytes, problem);
+    }
+
+    void Take(string file, ProofRecord? rec, byte[]? bytes, string? problem)
+    {
+        if (problem is not null) { problems.Add($"{file}: {problem}"); return; }
+        try
+        {
+            var (_, outcome) = registry.AddProof(rec!, options.StoreBytes ? bytes : null);
+            if (outcome != AddOutcome.Unchanged) Registered++;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) { problems.Add($"{file}: registry {registry.FilePath}: {e.Message}"); }
+    }
+
+    /// <summary>Closes the registry.</summary>
+    public void Dispose() => registry.Dispose();
 }
