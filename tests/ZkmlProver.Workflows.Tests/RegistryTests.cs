@@ -54,7 +54,7 @@ public class RegistryTests(CreditFixture fx)
         Assert.Equal(4, Add(reg, dir).Unchanged.Count);                                    // idempotent
 
         var m = BatchManifest.Load(Path.Combine(dir, "manifest.json"));
-        var all = reg.Find(new ProofFilter());
+        var all = reg.Find(new ProofFilter()).OrderBy(p => p.RowStart).ToList();             // Find lists by creation time
         Assert.Equal([0, 10, 20, 30], all.Select(p => p.RowStart));
         Assert.All(all, p => Assert.Equal((10, fx.Circuit.Digest, fx.Commitment.DigestHex), (p.BatchSize, p.CircuitDigest, p.CommitmentDigest)));
         Assert.Equal(m.Batches.Select(b => (b.ProofSha256, b.InputSha256)), all.Select(p => (p.Sha256, p.InputHash)));
