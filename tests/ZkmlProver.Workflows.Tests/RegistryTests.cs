@@ -289,4 +289,47 @@ public class RegistryTests(CreditFixture fx)
         Assert.Equal(current.Id, Assert.Single(both, p => p.Id != current.Id).ReplacedBy);
         Assert.All(RegistryAuditor.Verify(reg, reg.Find(new ProofFilter())), c => Assert.True(c.Accepted, c.Reason));
     }
+
+    [Fact]
+    public void TheRegistryItselfIsNotTrusted()
+    {
+        string dir = Path.Combine(fx.Root, "reg-untrusted");
+        Directory.CreateDirectory(dir);
+        string good = Path.Combine(dir, "good.zkp"), forged = Path.Combine(dir, "forged.zkp");
+        File.Copy(Path.Combine(fx.GoodBundle, BatchHashing.ProofFileName(0, 10)), good);
+        // A forged proof: the same body with one output changed (as the credit demo's tampered copy).
+        Assert.True(InferenceProof.TryDecode(File.ReadAllBytes(good), fx.Circuit, out var p0, out _));
+        var outs = p0!.Outputs[0].Values.ToArray();
+        outs[3] = outs[3] == 0 ? 1 : 0;
+        File.WriteAllBytes(forged, new InferenceProof
+        {
+            CircuitDigest = p0.CircuitDigest, CommitmentDigest = p0.CommitmentDigest, Batch = p0.Batch, PrivateInput = p0.PrivateInput,
+            PublicInput = p0.PublicInput, Outputs = [(p0.Outputs[0].Name, outs), .. p0.Outputs.Skip(1)], Body = p0.Body,
+        }.ToBytes());
+        string db = NewDb("untrusted");
+        using (var reg = ProofRegistry.Open(db))
+        {
+            Assert.Equal(2, Add(reg, dir, new RegistryAddOptions(Decision: DecisionRule.Credit)).Added.Count);
+            // Someone edits the index: a stored decision flipped.
+            using var cmd = reg.Connection.CreateCommand();
+            cmd.CommandText = """
+                UPDATE proof_rows SET decision = CASE decision WHEN 'deny' THEN 'approve' ELSE 'deny' END
+                WHERE row_index = 7 AND proof_id = (SELECT id FROM proofs WHERE path LIKE '%good.zkp')
+                """;
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+        var v = Zkml("registry", "verify", "--registry", db, "--json");
+        Assert.Equal(1, v.Code);
+        using var doc = JsonDocument.Parse(v.Out);
+        var byFile = doc.RootElement.GetProperty("proofs").EnumerateArray().ToDictionary(e => Path.GetFileName(e.GetProperty("file").GetString()!), e => e);
+        Assert.Equal(RegistryVerdicts.IndexMismatch, byFile["good.zkp"].GetProperty("verdict").GetString());
+        Assert.Contains("row 7", byFile["good.zkp"].GetProperty("reason").GetString());
+        Assert.Equal(RegistryVerdicts.Rejected, byFile["forged.zkp"].GetProperty("verdict").GetString());
+        Assert.Equal((2, 0), (doc.RootElement.GetProperty("selected").GetInt32(), doc.RootElement.GetProperty("accepted").GetInt32()));
+
+        string notDb = fx.WriteFile("reg-not-a-db.db", "just text, not SQLite\n");
+        var e = Zkml("registry", "verify", "--registry", notDb);
+        Assert.Equal(1, e.Code);
+        Assert.Contains("cannot open registry", e.Err);
+    }
 }
