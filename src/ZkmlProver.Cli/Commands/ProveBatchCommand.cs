@@ -9,7 +9,7 @@ namespace ZkmlProver.Cli.Commands;
 
 /// <summary>
 /// <c>zkml prove-batch &lt;dir&gt; --input &lt;rows.csv|json&gt; --batch-size N -o &lt;proofs-dir&gt; [--shard i/N]
-/// [--parallel P] [--private-input] [--force]</c>: one proof per batch of rows, in parallel, each written
+/// [--parallel P] [--private-input] [--force] [--registry db [--decision-threshold t]]</c>: one proof per batch of rows, in parallel, each written
 /// atomically with a manifest entry; rerunning the same command resumes (docs/BATCH.md). Ctrl+C stops
 /// after the batches in flight and keeps everything finished (exit 130).
 /// </summary>
@@ -87,6 +87,7 @@ public static class ProveBatchCommand
                 manifest = result.ManifestPath, planned = result.Planned, proven = result.Proven, skipped = result.Skipped, adopted = result.Adopted,
                 cancelled = result.Cancelled, seconds = secs, rowsProven = rows, rowsPerSecond = secs > 0 ? rows / secs : 0,
                 batches = result.ProvenEntries,
+                registry = registryFile?.FullName, registered = registrar?.Registered, registryProblems = registrar?.Problems,
             }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
         else
         {
