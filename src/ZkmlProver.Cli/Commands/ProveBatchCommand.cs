@@ -9,7 +9,7 @@ namespace ZkmlProver.Cli.Commands;
 
 /// <summary>
 /// <c>zkml prove-batch &lt;dir&gt; --input &lt;rows.csv|json&gt; --batch-size N -o &lt;proofs-dir&gt; [--shard i/N]
-/// [--parallel P] [--private-input] [--force]</c>: one proof per batch of rows, in parallel, each written
+/// [--parallel P] [--private-input] [--force] [--registry db [--decision-threshold t]]</c>: one proof per batch of rows, in parallel, each written
 /// atomically with a manifest entry; rerunning the same command resumes (docs/BATCH.md). Ctrl+C stops
 /// after the batches in flight and keeps everything finished (exit 130).
 /// </summary>
@@ -26,17 +26,24 @@ public static class ProveBatchCommand
         var priv = new Option<bool>("--private-input") { Description = "commit to the inputs and keep them out of the proofs" };
         var force = new Option<bool>("--force") { Description = "replace proofs and manifests that do not belong to this run instead of refusing" };
         var json = new Option<bool>("--json") { Description = "machine-readable summary on stdout" };
-        var cmd = new Command("prove-batch", "Prove many input rows as batches in parallel, resumably, with a manifest") { dir, input, batch, output, shard, parallel, priv, force, json };
+        var registry = new Option<FileInfo?>("--registry") { Description = "also add each batch to this proof registry (SQLite file) as it is written" };
+        var threshold = new Option<double?>("--decision-threshold") { Description = "with --registry: record a decision per row (first output ≥ t → deny, else approve)" };
+        var cmd = new Command("prove-batch", "Prove many input rows as batches in parallel, resumably, with a manifest") { dir, input, batch, output, shard, parallel, priv, force, json, registry, threshold };
         cmd.SetAction(pr => WorkflowCli.Run(() => Run(pr.GetValue(dir)!, pr.GetValue(input)!, pr.GetValue(batch), pr.GetValue(output)!, pr.GetValue(shard),
-            pr.GetValue(parallel), pr.GetValue(priv), pr.GetValue(force), pr.GetValue(json))));
+            pr.GetValue(parallel), pr.GetValue(priv), pr.GetValue(force), pr.GetValue(json), pr.GetValue(registry), pr.GetValue(threshold))));
         return cmd;
     }
 
-    static int Run(DirectoryInfo dir, FileInfo inputFile, int batchSize, DirectoryInfo outDir, string? shard, int parallel, bool priv, bool force, bool json)
+    static int Run(DirectoryInfo dir, FileInfo inputFile, int batchSize, DirectoryInfo outDir, string? shard, int parallel, bool priv, bool force, bool json,
+        FileInfo? registryFile = null, double? threshold = null)
     {
         var (si, sn) = shard is null ? (0, 1) : BatchProver.ParseShard(shard);
         var data = InputData.Load(inputFile.ToString());
         var options = new BatchProveOptions(batchSize, si, sn, parallel, priv, force);
+        using var registrar = registryFile is null ? null : new Workflows.Registry.BatchRegistrar(registryFile.FullName, dir.FullName,
+            new Workflows.Registry.RegistryAddOptions(Decision: threshold is { } t ? new Workflows.Registry.DecisionRule(t) : null, Inputs: data));
+        string manifestPath = Path.Combine(outDir.FullName, BatchManifest.FileName(si, sn));
+        Action<BatchProgress> toRegistry = p => { if (registrar is not null && p.Last is { } last) registrar.OnBatch(manifestPath, last); };
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); Console.Error.WriteLine("zkml: stopping after the batches in flight…"); };
         Console.CancelKeyPress += onCancel;
@@ -46,7 +53,7 @@ public static class ProveBatchCommand
             if (json || Console.IsOutputRedirected)
             {
                 var plain = new PlainProgress("prove-batch", "batches", quiet: json);
-                result = BatchProver.Run(dir.FullName, data, outDir.FullName, options, p => plain.Report(p.Done, p.Total, p.Eta), cts.Token);
+                result = BatchProver.Run(dir.FullName, data, outDir.FullName, options, p => { toRegistry(p); plain.Report(p.Done, p.Total, p.Eta); }, cts.Token);
             }
             else
             {
@@ -58,6 +65,7 @@ public static class ProveBatchCommand
                         var task = ctx.AddTask("batches", maxValue: 1);
                         result = BatchProver.Run(dir.FullName, data, outDir.FullName, options, p =>
                         {
+                            toRegistry(p);
                             task.MaxValue = Math.Max(1, p.Total);
                             task.Value = p.Done;
                             task.Description = $"batches {p.Done}/{p.Total}" + (p.Eta is { } eta ? $" (ETA {eta:hh\\:mm\\:ss})" : "");
@@ -67,6 +75,8 @@ public static class ProveBatchCommand
             }
         }
         finally { Console.CancelKeyPress -= onCancel; }
+        registrar?.Finish(result.ManifestPath);
+        foreach (var problem in registrar?.Problems ?? []) Console.Error.WriteLine($"zkml: registry: {problem}");
 
         var inv = CultureInfo.InvariantCulture;
         double secs = result.Elapsed.TotalSeconds;
@@ -77,6 +87,7 @@ public static class ProveBatchCommand
                 manifest = result.ManifestPath, planned = result.Planned, proven = result.Proven, skipped = result.Skipped, adopted = result.Adopted,
                 cancelled = result.Cancelled, seconds = secs, rowsProven = rows, rowsPerSecond = secs > 0 ? rows / secs : 0,
                 batches = result.ProvenEntries,
+                registry = registryFile?.FullName, registered = registrar?.Registered, registryProblems = registrar?.Problems,
             }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
         else
         {
@@ -84,8 +95,9 @@ public static class ProveBatchCommand
                 $"of {result.Planned} in this {(sn > 1 ? $"shard {si}/{sn}" : "run")}; {rows} rows in {secs.ToString("F1", inv)} s ({(secs > 0 ? rows / secs : 0).ToString("F1", inv)} rows/s)");
             Console.Out.WriteLine($"manifest: {result.ManifestPath}");
             if (result.Cancelled) Console.Out.WriteLine("rerun the same command to resume; finished batches are kept");
+            if (registrar is not null) Console.Out.WriteLine($"registry: {registryFile!.FullName} ({registrar.Registered} proof(s) added, {registrar.Problems.Count} problem(s))");
         }
-        return result.Cancelled ? 130 : 0;
+        return result.Cancelled ? 130 : registrar is { Problems.Count: > 0 } ? Program.BadInput : 0;
     }
 }
 
