@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace ZkmlProver.Circuit;
 
 public static partial class ReferenceEvaluator
@@ -16,14 +17,25 @@ public static partial class ReferenceEvaluator
                 for (int r = 0; r < rows; r++)
                 {
                     var xs = x.Data.AsSpan(x.Offset(b) + r * k, k);
+                    bool fast = NoOverflow(d.Input, d.Weight, d.Bias, k);
                     for (int j = 0; j < m; j++)
                     {
                         long idx = ((long)b * rows + r) * m + j;
                         var ws = w.AsSpan(j * k, k);
                         long init = bias is null ? 0 : bias[j];
-                        y[idx] = Dot(xs, ws, init, d, outT, idx);
+                        y[idx] = fast ? init + TensorPrimitives.Dot<long>(xs, ws) : Dot(xs, ws, init, d, outT, idx);
                     }
                 }
+        }
+
+        /// <summary>True when the declared ranges of the operands (checked on every input and every
+        /// layer output unless <see cref="Lenient"/>) bound init + Σ_{terms} x·w below 2^62: then the
+        /// vectorised int64 dot product (TensorPrimitives) is exact and needs no overflow check.</summary>
+        bool NoOverflow(string x, string w, string? bias, long terms)
+        {
+            if (Lenient) return false;
+            int bits = c.Tensor(x).Bits - 1 + c.Tensor(w).Bits - 1 + (int)Math.Ceiling(Math.Log2(terms + 1.0)) + 1;
+            return bits <= 61 && (bias is null || c.Tensor(bias).Bits <= 61);
         }
 
         /// <summary>init + Σ a[i]·b[i] in checked int64; on overflow the exact value goes into the error.</summary>
@@ -96,6 +108,11 @@ public static partial class ReferenceEvaluator
             int ci = x.Shape[0], h = x.Shape[1], wd = x.Shape[2];
             int o = wT.Shape[0], kh = wT.Shape[2], kw = wT.Shape[3];
             int oh = outT.Shape[1], ow = outT.Shape[2];
+            if (cv.Dilations[1] == 1 && NoOverflow(cv.Input, cv.Weight, cv.Bias, (long)ci * kh * kw))
+            {
+                ConvFast(cv, x, w, bias, outT, y);
+                return;
+            }
             for (int s = 0; s < batch; s++)
             {
                 int xo = x.Offset(s);
@@ -118,6 +135,38 @@ public static partial class ReferenceEvaluator
                                 }
                             long idx = (long)s * outT.Size + (oc * oh + oy) * ow + ox;
                             y[idx] = Fit(acc, cv, outT, idx);
+                        }
+            }
+        }
+
+        /// <summary>Conv with horizontal dilation 1 and bounded ranges (<see cref="NoOverflow"/>): each
+        /// in-bounds kernel row is one vectorised int64 dot product; same results as the Int128 loop.</summary>
+        void ConvFast(Conv2dLayer cv, Operand x, long[] w, long[]? bias, TensorInfo outT, long[] y)
+        {
+            var wT = c.Tensor(cv.Weight);
+            int ci = x.Shape[0], h = x.Shape[1], wd = x.Shape[2];
+            int o = wT.Shape[0], kh = wT.Shape[2], kw = wT.Shape[3];
+            int oh = outT.Shape[1], ow = outT.Shape[2];
+            for (int s = 0; s < batch; s++)
+            {
+                int xo = x.Offset(s);
+                for (int oc = 0; oc < o; oc++)
+                    for (int oy = 0; oy < oh; oy++)
+                        for (int ox = 0; ox < ow; ox++)
+                        {
+                            long acc = bias is null ? 0 : bias[oc];
+                            int left = ox * cv.Strides[1] - cv.Pads[1];
+                            int k0 = Math.Max(0, -left), k1 = Math.Min(kw, wd - left);
+                            if (k1 > k0)
+                                for (int ic = 0; ic < ci; ic++)
+                                    for (int ky = 0; ky < kh; ky++)
+                                    {
+                                        int iy = oy * cv.Strides[0] - cv.Pads[0] + ky * cv.Dilations[0];
+                                        if ((uint)iy >= (uint)h) continue;
+                                        acc += TensorPrimitives.Dot<long>(x.Data.AsSpan(xo + (ic * h + iy) * wd + left + k0, k1 - k0),
+                                            w.AsSpan(((oc * ci + ic) * kh + ky) * kw + k0, k1 - k0));
+                                    }
+                            y[(long)s * outT.Size + (oc * oh + oy) * ow + ox] = acc;
                         }
             }
         }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using ZkmlProver.Circuit;
 
 namespace ZkmlProver.Quantize;
@@ -24,36 +25,44 @@ public static class FloatEvaluator
             {
                 case FDense d:
                 {
+                    // Rows of X against rows of W: one vectorised dot product each (TensorPrimitives).
                     var x = v[d.Input]; int rows = x.Length / d.K;
+                    var dw = Wide(d.W);
                     for (int r = 0; r < rows; r++)
+                    {
+                        var xr = x.AsSpan(r * d.K, d.K);
                         for (int j = 0; j < d.M; j++)
-                        {
-                            double acc = d.B?[j] ?? 0;
-                            for (int k = 0; k < d.K; k++) acc += x[r * d.K + k] * d.W[j * d.K + k];
-                            y[r * d.M + j] = acc;
-                        }
+                            y[r * d.M + j] = (d.B?[j] ?? 0) + TensorPrimitives.Dot<double>(xr, dw.AsSpan(j * d.K, d.K));
+                    }
                     break;
                 }
                 case FConv c:
                 {
                     var x = v[c.Input]; var xs = g.Shapes[c.Input];
                     int ci = xs[0], h = xs[1], wd = xs[2], kh = c.WShape[2], kw = c.WShape[3], oh = outShape[1], ow = outShape[2];
+                    int sx = c.Strides[1], dx = c.Dilations[1];
+                    var cw = Wide(c.W);
                     for (int oc = 0; oc < c.WShape[0]; oc++)
                         for (int oy = 0; oy < oh; oy++)
                             for (int ox = 0; ox < ow; ox++)
                             {
                                 double acc = c.B?[oc] ?? 0;
+                                // The kernel row's in-bounds taps [k0, k1): contiguous in x when the
+                                // dilation is 1, so each (ic, ky) is one vectorised dot product.
+                                int left = ox * sx - c.Pads[1];
+                                int k0 = left >= 0 ? 0 : (-left + dx - 1) / dx;
+                                int k1 = Math.Min(kw, (wd - left + dx - 1) / dx);
+                                if (k1 <= k0) { y[(oc * oh + oy) * ow + ox] = acc; continue; }
                                 for (int ic = 0; ic < ci; ic++)
                                     for (int ky = 0; ky < kh; ky++)
                                     {
                                         int iy = oy * c.Strides[0] - c.Pads[0] + ky * c.Dilations[0];
                                         if ((uint)iy >= (uint)h) continue;
-                                        for (int kx = 0; kx < kw; kx++)
-                                        {
-                                            int ix = ox * c.Strides[1] - c.Pads[1] + kx * c.Dilations[1];
-                                            if ((uint)ix >= (uint)wd) continue;
-                                            acc += x[(ic * h + iy) * wd + ix] * c.W[((oc * ci + ic) * kh + ky) * kw + kx];
-                                        }
+                                        int wBase = ((oc * ci + ic) * kh + ky) * kw, xBase = (ic * h + iy) * wd + left;
+                                        if (dx == 1)
+                                            acc += TensorPrimitives.Dot<double>(x.AsSpan(xBase + k0, k1 - k0), cw.AsSpan(wBase + k0, k1 - k0));
+                                        else
+                                            for (int kx = k0; kx < k1; kx++) acc += x[xBase + kx * dx] * c.W[wBase + kx];
                                     }
                                 y[(oc * oh + oy) * ow + ox] = acc;
                             }
@@ -63,8 +72,12 @@ public static class FloatEvaluator
                 case FUnary u:
                 {
                     var x = v[u.Input];
-                    for (int i = 0; i < size; i++)
-                        y[i] = u.Kind switch { FUnaryKind.Relu => Math.Max(x[i], 0), FUnaryKind.Sigmoid => 1 / (1 + Math.Exp(-x[i])), _ => Math.Tanh(x[i]) };
+                    switch (u.Kind)
+                    {
+                        case FUnaryKind.Relu: TensorPrimitives.Max<double>(x.AsSpan(0, size), 0.0, y); break;
+                        case FUnaryKind.Sigmoid: TensorPrimitives.Sigmoid<double>(x.AsSpan(0, size), y); break;
+                        default: TensorPrimitives.Tanh<double>(x.AsSpan(0, size), y); break;
+                    }
                     break;
                 }
                 case FLeakyRelu l: { var x = v[l.Input]; for (int i = 0; i < size; i++) y[i] = x[i] >= 0 ? x[i] : l.Alpha * x[i]; break; }
@@ -136,20 +149,34 @@ public static class FloatEvaluator
         return v;
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<float[], double[]> WideWeights = new();
+
+    /// <summary>The weights widened to double once per array (the dot products run in double, as
+    /// the scalar loops did, so calibration ranges do not change).</summary>
+    private static double[] Wide(float[] w) => WideWeights.GetValue(w, static a => Array.ConvertAll(a, v => (double)v));
+
     static void MatMul(double[] a, int[] sa, double[] b, int[] sb, double[] y)
     {
         int[] a2 = sa.Length == 1 ? [1, sa[0]] : sa, b2 = sb.Length == 1 ? [sb[0], 1] : sb;
         int m = a2[^2], k = a2[^1], n = b2[^1];
         var bs = ShapeUtil.Broadcast(a2[..^2], b2[..^2])!;
         var ao = Offsets(a2[..^2], bs); var bo = Offsets(b2[..^2], bs);
+        // B transposed once per broadcast block so that every output is one contiguous dot product.
+        var bt = new double[k * n];
+        int lastB = -1;
         for (int bi = 0; bi < ao.Length; bi++)
+        {
+            if (bo[bi] != lastB)
+            {
+                lastB = bo[bi];
+                for (int t = 0; t < k; t++) for (int j = 0; j < n; j++) bt[j * k + t] = b[lastB * k * n + t * n + j];
+            }
             for (int i = 0; i < m; i++)
-                for (int j = 0; j < n; j++)
-                {
-                    double acc = 0;
-                    for (int t = 0; t < k; t++) acc += a[ao[bi] * m * k + i * k + t] * b[bo[bi] * k * n + t * n + j];
-                    y[(bi * m + i) * n + j] = acc;
-                }
+            {
+                var ar = a.AsSpan(ao[bi] * m * k + i * k, k);
+                for (int j = 0; j < n; j++) y[(bi * m + i) * n + j] = TensorPrimitives.Dot<double>(ar, bt.AsSpan(j * k, k));
+            }
+        }
     }
 
     static void Pool(FPool p, double[] x, int[] xs, int[] os, double[] y)
