@@ -22,13 +22,15 @@ namespace ZkmlProver.Proving;
 /// </remarks>
 public sealed class BitsTensor
 {
-    public BitsTensor(string name, TensorLayout layout, int lowBits, int highBits, long offset)
+    /// <param name="minXVars">At least this many x variables: the extra (high) ones are zero-extension
+    /// rows, proven 0 like padding (a chunk of a larger tensor whose slot is taller than its rows).</param>
+    public BitsTensor(string name, TensorLayout layout, int lowBits, int highBits, long offset, int minXVars = 0)
     {
         Name = name; Layout = layout; LowBits = lowBits; HighBits = highBits; Offset = offset;
         Width = lowBits + highBits;
         if (Width > 62) throw new ArgumentException($"{name}: {Width} bits is too wide");
         BitVars = Mle.NumVars(Width);
-        XVars = Math.Max(layout.NumVars, BitVars);
+        XVars = Math.Max(Math.Max(layout.NumVars, BitVars), minXVars);
     }
 
     public string Name { get; }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using ZkmlProver.Commitments;
 using ZkmlProver.Commitments.Hyrax;
+using ZkmlProver.Curve;
 using ZkmlProver.Field;
 using ZkmlProver.Polynomials;
 using ZkmlProver.Transcript;
@@ -32,42 +33,129 @@ public static class CommitmentWellFormedness
 
     private static readonly ConcurrentDictionary<string, Verdict> Verified = new(StringComparer.Ordinal);
 
+    /// <summary>Bit entries per chunk at most 2^22 by default (three 128 MB field tables in the
+    /// booleanity sum-check), so that committing a VGG-sized model needs no more memory than proving
+    /// it. The prover's choice is written into the proof (the verifier derives the same chunks).</summary>
+    public const int DefaultMaxChunkVars = 22;
+
+    /// <summary>How a weight tensor is split for the proof: along its first layout dimension into
+    /// slots of 2^RowVars rows (the top TopVars variables pick the slot). Slot i holds rows
+    /// [i·2^RowVars, (i+1)·2^RowVars); its bits tensor covers the valid rows of the slot (a layout
+    /// with the same other dimensions), zero-extended to the slot's height. A slot with no valid row
+    /// must be all zero: a public claim of 0 at the tie point.</summary>
+    internal sealed record Chunking(int TopVars, int RowVars, BitsTensor?[] Slots)
+    {
+        public static Chunking For(Circuit.Circuit circuit, string name, TensorLayout layout, int maxChunkVars)
+        {
+            int bits = circuit.Tensor(name).Bits;
+            int bitVars = Mle.NumVars(bits);
+            int v0 = layout.Vars[0], rest = layout.NumVars - v0;
+            int rowVars = Math.Clamp(maxChunkVars - bitVars - rest, 0, v0);
+            int top = v0 - rowVars;
+            var slots = new BitsTensor?[1 << top];
+            for (int i = 0; i < slots.Length; i++)
+            {
+                long start = (long)i << rowVars;
+                long rows = Math.Min(1L << rowVars, layout.Dims[0] - start);
+                if (rows <= 0) continue;
+                var chunkLayout = new TensorLayout([(int)rows, .. layout.Dims[1..]]);
+                slots[i] = new BitsTensor(top == 0 ? $"wf:{name}" : $"wf:{name}#{i}", chunkLayout, 0, bits, 0, minXVars: rowVars + rest);
+            }
+            return new Chunking(top, rowVars, slots);
+        }
+
+        /// <summary>The padded table of slot i (its rows of the weight's padded table, which has
+        /// the same column layout), as the slot's bits tensor's x layout expects.</summary>
+        public long[] SlotTable(long[] table, int i, int rest)
+        {
+            int slotSize = 1 << (RowVars + rest);
+            return table.AsSpan(i * slotSize, slotSize).ToArray();
+        }
+    }
+
     /// <param name="cheating">Soundness tests only: prove even when a weight is out of range or a
     /// padded entry is not 0 (the verifier must then reject).</param>
     internal static byte[] Prove(Circuit.Circuit circuit, IReadOnlyDictionary<string, long[]> tables, ModelCommitment commitment,
-        IReadOnlyDictionary<string, HyraxOpening> openings, Random? rng, bool cheating = false)
+        IReadOnlyDictionary<string, HyraxOpening> openings, Random? rng, bool cheating = false, int maxChunkVars = DefaultMaxChunkVars)
     {
         var transcript = Start(circuit, commitment);
         var s = new ProverSession(transcript, rng) { Cheating = cheating };
         var layouts = WeightLayouts.For(circuit);
         var names = layouts.Keys.Order(StringComparer.Ordinal).ToArray();
-        var weights = new Dictionary<string, CommittedTensor>(StringComparer.Ordinal);
-        var bits = new Dictionary<string, (BitsTensor Bits, long[] Table)>(StringComparer.Ordinal);
         s.Writer.WriteCount(names.Length); // never empty, even for a circuit without weights
+        s.Writer.WriteUInt32((uint)maxChunkVars);
+        s.Transcript.AppendUInt64("max chunk vars", (ulong)maxChunkVars);
         foreach (var name in names)
         {
+            // One tensor at a time, one chunk at a time: commit every slot's bits, tie, then
+            // booleanity and openings; the tables of one slot are dropped before the next.
             var layout = layouts[name];
-            weights[name] = new CommittedTensor(name, commitment.Tensors[name], openings[name], tables[name]);
-            var b = Bits(circuit, name, layout);
-            var table = b.BuildTable(tables[name], InferenceProver.ValidMask(layout), $"weight '{name}'",
-                $"the weight does not fit its declared {circuit.Tensor(name).Bits}-bit range", cheating);
-            var c = HyraxCommitment.Commit(table, new HyraxShape(b.NumVars), out var opening, rng);
-            c.Write(s.Writer);
-            c.AppendTo(s.Transcript, b.Name);
-            b.Committed = new CommittedTensor(b.Name, c, opening, table);
-            bits[name] = (b, table);
+            var weight = new CommittedTensor(name, commitment.Tensors[name], openings[name], tables[name]);
+            var ch = Chunking.For(circuit, name, layout, maxChunkVars);
+            int rest = layout.NumVars - layout.Vars[0];
+            var slotTables = new long[ch.Slots.Length][];
+            for (int i = 0; i < ch.Slots.Length; i++)
+            {
+                if (ch.Slots[i] is not { } b) continue;
+                var slot = ch.SlotTable(tables[name], i, rest);
+                // The slot table in the bits tensor's x order: rows of the chunk layout first (they
+                // are the low row variables), the zero-extension rows after: the same flat order.
+                var table = b.BuildTable(Compact(slot, b, ch.RowVars, rest, cheating), InferenceProver.ValidMask(b.Layout), $"weight '{name}'",
+                    $"the weight does not fit its declared {circuit.Tensor(name).Bits}-bit range", cheating);
+                if (cheating) Overlay(table, slot, b, rest);
+                var c = HyraxCommitment.Commit(table, new HyraxShape(b.NumVars), out var opening, rng);
+                c.Write(s.Writer);
+                c.AppendTo(s.Transcript, b.Name);
+                b.Committed = new CommittedTensor(b.Name, c, opening, table);
+                slotTables[i] = table;
+            }
+            var r = s.Challenges($"tie/{name}", layout.NumVars);
+            var (rTop, rSlot) = (r[..ch.TopVars], r[ch.TopVars..]);
+            var eqTop = Mle.EqTable(rTop);
+            Point sum = Point.Identity;
+            Fr value = Fr.Zero, blind = Fr.Zero;
+            for (int i = 0; i < ch.Slots.Length; i++)
+            {
+                if (ch.Slots[i] is not { } b) continue; // an empty slot contributes its (proven) 0
+                var y = s.CommitValue($"tie/{name}#{i}", rSlot, Mle.Evaluate(ch.SlotTable(tables[name], i, rest), rSlot));
+                b.Committed!.AddWeightedClaim(b.XPoint(rSlot), b.FullWeights(), y);
+                sum += eqTop[i] * y.Commitment; value += eqTop[i] * y.Value; blind += eqTop[i] * y.Blind;
+            }
+            weight.AddPointClaim(new EvalClaim(r, sum, value, blind));
+            for (int i = 0; i < ch.Slots.Length; i++)
+                if (ch.Slots[i] is { } b) { b.ProveBooleanity(s, slotTables[i], cheating); slotTables[i] = null!; }
+            weight.ProveOpenings(s);
+            foreach (var b in ch.Slots) b?.Committed!.ProveOpenings(s);
         }
-        foreach (var name in names)
-        {
-            var b = bits[name].Bits;
-            var r = s.Challenges($"tie/{name}", b.Layout.NumVars);
-            var y = s.CommitValue($"tie/{name}", r, Mle.Evaluate(tables[name], r));
-            weights[name].AddPointClaim(y);
-            b.Committed!.AddWeightedClaim(b.XPoint(r), b.FullWeights(), y);
-        }
-        foreach (var name in names) bits[name].Bits.ProveBooleanity(s, bits[name].Table, cheating);
-        foreach (var name in names) { weights[name].ProveOpenings(s); bits[name].Bits.Committed!.ProveOpenings(s); }
         return s.Writer.ToArray();
+    }
+
+    /// <summary>The slot's padded values in the chunk layout's own padded order (the slot has
+    /// 2^RowVars rows; the chunk layout pads its valid rows to 2^Vars[0] ≤ 2^RowVars, and the
+    /// zero-extension variables above them select the remaining rows).</summary>
+    private static long[] Compact(long[] slot, BitsTensor b, int rowVars, int rest, bool cheating)
+    {
+        // Flat index in the slot: row·2^rest + col, row = ext·2^v′ + low; in the bits tensor's x
+        // space: ext·2^(v′+rest) + low·2^rest + col — the same number. So the slot table is already
+        // in x order; BuildTable reads its first 2^(layout vars) entries as the layout's entries and
+        // the rest belong to the zero-extension rows.
+        return slot.AsSpan(0, b.Layout.PaddedSize).ToArray();
+    }
+
+    /// <summary>Cheating model owner only: decomposes the zero-extension rows of the slot too (an
+    /// honest slot has only zeros there), so that the committed bits recompose to the committed
+    /// weights everywhere and only booleanity/padding can object.</summary>
+    private static void Overlay(long[] bitsTable, long[] slot, BitsTensor b, int rest)
+    {
+        int width = 1 << b.BitVars;
+        for (int x = b.Layout.PaddedSize; x < slot.Length; x++)
+        {
+            long z = slot[x];
+            if (z == 0) continue;
+            long low = z & ((1L << (b.Width - 1)) - 1);
+            for (int j = 0; j < b.Width - 1; j++) bitsTable[(long)x * width + j] = (low >> j) & 1;
+            bitsTable[(long)x * width + b.Width - 1] = -((z - low) >> (b.Width - 1));
+        }
     }
 
     /// <summary>Checks the proof of <paramref name="commitment"/> (once per commitment digest and
@@ -105,34 +193,41 @@ public static class CommitmentWellFormedness
         var v = new VerifierSession(Start(circuit, commitment), new ProofReader(proof)) { Acc = acc };
         var layouts = WeightLayouts.For(circuit);
         var names = layouts.Keys.Order(StringComparer.Ordinal).ToArray();
-        var weights = new Dictionary<string, CommittedTensor>(StringComparer.Ordinal);
-        var bits = new Dictionary<string, BitsTensor>(StringComparer.Ordinal);
         if (!v.Reader.ReadCount("weight tensor count", 0, out _, names.Length)) VerifierSession.Fail(v.Reader.Error!);
+        if (!v.Reader.ReadUInt32("max chunk vars", out var maxChunkVars)) VerifierSession.Fail(v.Reader.Error!);
+        if (maxChunkVars is < 1 or > 30) VerifierSession.Fail($"chunk size 2^{maxChunkVars} is out of range");
+        v.Transcript.AppendUInt64("max chunk vars", maxChunkVars);
         foreach (var name in names)
         {
-            weights[name] = new CommittedTensor(name, commitment.Tensors[name]);
-            var b = Bits(circuit, name, layouts[name]);
-            var shape = new HyraxShape(b.NumVars);
-            var c = v.Read<HyraxCommitment>($"commitment '{b.Name}'", (r, out hc) => HyraxCommitment.TryRead(r, shape, out hc));
-            c.AppendTo(v.Transcript, b.Name);
-            b.Committed = new CommittedTensor(b.Name, c);
-            bits[name] = b;
+            var layout = layouts[name];
+            var weight = new CommittedTensor(name, commitment.Tensors[name]);
+            var ch = Chunking.For(circuit, name, layout, (int)maxChunkVars);
+            foreach (var b in ch.Slots)
+            {
+                if (b is null) continue;
+                var shape = new HyraxShape(b.NumVars);
+                var c = v.Read<HyraxCommitment>($"commitment '{b.Name}'", (r, out hc) => HyraxCommitment.TryRead(r, shape, out hc));
+                c.AppendTo(v.Transcript, b.Name);
+                b.Committed = new CommittedTensor(b.Name, c);
+            }
+            var point = v.Challenges($"tie/{name}", layout.NumVars);
+            var (rTop, rSlot) = (point[..ch.TopVars], point[ch.TopVars..]);
+            var eqTop = Mle.EqTable(rTop);
+            Point sum = Point.Identity;
+            for (int i = 0; i < ch.Slots.Length; i++)
+            {
+                if (ch.Slots[i] is not { } b) continue;
+                var y = v.ReceiveValue($"tie/{name}#{i}", rSlot);
+                b.Committed!.AddWeightedClaim(b.XPoint(rSlot), b.FullWeights(), y);
+                sum += eqTop[i] * y.Commitment;
+            }
+            weight.AddPointClaim(new EvalClaim(point, sum));
+            foreach (var b in ch.Slots) b?.VerifyBooleanity(v);
+            weight.VerifyOpenings(v);
+            foreach (var b in ch.Slots) b?.Committed!.VerifyOpenings(v);
         }
-        foreach (var name in names)
-        {
-            var b = bits[name];
-            var r = v.Challenges($"tie/{name}", b.Layout.NumVars);
-            var y = v.ReceiveValue($"tie/{name}", r);
-            weights[name].AddPointClaim(y);
-            b.Committed!.AddWeightedClaim(b.XPoint(r), b.FullWeights(), y);
-        }
-        foreach (var name in names) bits[name].VerifyBooleanity(v);
-        foreach (var name in names) { weights[name].VerifyOpenings(v); bits[name].Committed!.VerifyOpenings(v); }
         if (!v.Reader.ExpectEnd()) VerifierSession.Fail(v.Reader.Error!);
     }
-
-    private static BitsTensor Bits(Circuit.Circuit circuit, string name, TensorLayout layout)
-        => new($"wf:{name}", layout, 0, circuit.Tensor(name).Bits, 0);
 
     private static ZkmlProver.Transcript.Transcript Start(Circuit.Circuit circuit, ModelCommitment commitment)
     {

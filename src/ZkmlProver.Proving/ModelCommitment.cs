@@ -199,7 +199,8 @@ public static class ModelCommitter
 
     /// <summary>Soundness tests only: a cheating model owner who rewrites the padded table of any
     /// weight (out-of-range values, non-zero padding) before committing, and still proves.</summary>
-    internal static (ModelCommitment Commitment, ModelKey Key) Commit(Circuit.Circuit circuit, WeightSet weights, Random? rng, Action<string, long[]>? tamperTable)
+    internal static (ModelCommitment Commitment, ModelKey Key) Commit(Circuit.Circuit circuit, WeightSet weights, Random? rng, Action<string, long[]>? tamperTable,
+        int maxChunkVars = CommitmentWellFormedness.DefaultMaxChunkVars)
     {
         if (circuit.Digest is null) circuit = circuit.WithDigest();
         var layouts = WeightLayouts.For(circuit);
@@ -215,7 +216,7 @@ public static class ModelCommitter
             openings[name] = opening;
         }
         var bare = new ModelCommitment(circuit.Digest!, commitments);
-        var proof = CommitmentWellFormedness.Prove(circuit, tables, bare, openings, rng, cheating: tamperTable is not null);
+        var proof = CommitmentWellFormedness.Prove(circuit, tables, bare, openings, rng, cheating: tamperTable is not null, maxChunkVars);
         var commitment = new ModelCommitment(circuit.Digest!, commitments, proof);
         return (commitment, new ModelKey(circuit.Digest!, commitment.Digest, ModelKey.DigestOf(weights, circuit), openings));
     }

@@ -209,11 +209,14 @@ public class AdversarialProverTests
 
     // ---- the model commitment ------------------------------------------------------------------
 
-    [Fact]
-    public void HonestCommitmentIsWellFormedAndSurvivesItsFile()
+    [Theory]
+    [InlineData(22)]
+    [InlineData(6)]
+    [InlineData(1)]
+    public void HonestCommitmentIsWellFormedAndSurvivesItsFile(int chunkVars)
     {
         var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
-        var (com, _) = ModelCommitter.Commit(c, w, new Random(1));
+        var (com, _) = ModelCommitter.Commit(c, w, new Random(1), null, chunkVars);
         Assert.True(com.VerifyWellFormed(c).Accepted, com.VerifyWellFormed(c).Reason);
         Assert.True(ModelCommitment.TryDecode(com.Bytes, c, out var back, out var error), error);
         Assert.Equal(com.DigestHex, back!.DigestHex);
@@ -221,17 +224,24 @@ public class AdversarialProverTests
     }
 
     [Theory]
-    [InlineData("w1", 3, 5000L)]      // out of the declared 10-bit range
-    [InlineData("w1", 7, 1L)]         // padded column 7 of row 0 (K = 7 pads to 8): a hidden input weight
-    [InlineData("b1", 6, 42L)]        // padded bias entry (5 pads to 8): a hidden unit's bias
-    [InlineData("w2", 3 * 8 + 0, 9L)] // w2 is [3, 5], laid out [4, 8]: padded row 3, a hidden output unit
-    public void CheatingModelOwnerIsRejected(string tensor, int index, long value)
+    [InlineData("w1", 3, 5000L, 22)]      // out of the declared 10-bit range
+    [InlineData("w1", 7, 1L, 22)]         // padded column 7 of row 0 (K = 7 pads to 8): a hidden input weight
+    [InlineData("b1", 6, 42L, 22)]        // padded bias entry (5 pads to 8): a hidden unit's bias
+    [InlineData("w2", 3 * 8 + 0, 9L, 22)] // w2 is [3, 5], laid out [4, 8]: padded row 3, a hidden output unit
+    // Chunked proofs (2^6 bit entries per chunk): w1 in 8 one-row slots, rows 5-7 empty; b1 in 4
+    // two-row slots, slot 2 half full (zero-extended), slot 3 empty.
+    [InlineData("w1", 3, 5000L, 6)]
+    [InlineData("w1", 6 * 8 + 2, 1L, 6)]  // an empty slot (row 6)
+    [InlineData("b1", 5, 42L, 6)]         // the zero-extension row of the half-full slot
+    [InlineData("b1", 7, 42L, 6)]         // the empty slot
+    [InlineData("w2", 3 * 8 + 0, 9L, 6)]
+    public void CheatingModelOwnerIsRejected(string tensor, int index, long value, int chunkVars)
     {
         var (c, w) = SmallCircuits.Mlp(7, 5, 3, seed: 1);
-        var (com, _) = ModelCommitter.Commit(c, w, new Random(1), (name, table) => { if (name == tensor && index < table.Length) table[index] = value; });
+        var (com, _) = ModelCommitter.Commit(c, w, new Random(1), (name, table) => { if (name == tensor && index < table.Length) table[index] = value; }, chunkVars);
         var verdict = com.VerifyWellFormed(c);
         Assert.False(verdict.Accepted, "a commitment to a weight out of range or with non-zero padding was accepted");
-        Assert.Contains($"wf:{tensor}", verdict.Reason);
+        Assert.Contains(tensor, verdict.Reason); // "wf:<tensor>…" bits, or the opening of an empty slot
         // And every proof against it is refused for that reason.
         var (honestCom, key) = ModelCommitter.Commit(c, w, new Random(1));
         var proof = InferenceProver.Prove(c, w, honestCom, key, SmallCircuits.Inputs(2, 7, 3), 2, false, new Random(2));
