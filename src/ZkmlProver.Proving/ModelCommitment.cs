@@ -75,7 +75,9 @@ public sealed class ModelCommitment
         if (!r.ReadBytes("magic", out var magic) || !magic.AsSpan().SequenceEqual(Magic))
         { error = "not a model commitment file (bad magic)"; return false; }
         if (!r.ReadUInt32("version", out var version)) { error = r.Error; return false; }
-        if (version != FormatVersion) { error = $"model commitment format version {version} is not supported (expected {FormatVersion})"; return false; }
+        if (version != FormatVersion) { error = version == 1
+            ? "model commitment format version 1 has no well-formedness proof (weights in range, zero padding) and is no longer accepted; run 'zkml commit' again"
+            : $"model commitment format version {version} is not supported (expected {FormatVersion})"; return false; }
         if (!r.ReadBytes("circuit digest", out var digest)) { error = r.Error; return false; }
         string digestHex = Convert.ToHexStringLower(digest);
         if (circuit.Digest is null || digestHex != circuit.Digest)
