@@ -17,7 +17,18 @@ public static class CliErrors
             Console.Error.WriteLine($"zkml: error: {OneLine(e.Message)}");
             return Program.BadInput;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug, not bad input: still one line (the type says where to look) and a distinct
+            // exit code, never a stack trace in place of a verdict. ZKML_DEBUG=1 shows the trace.
+            Console.Error.WriteLine($"zkml: internal error: {e.GetType().Name}: {OneLine(e.Message)} (please report it)");
+            if (Environment.GetEnvironmentVariable("ZKML_DEBUG") == "1") Console.Error.WriteLine(e);
+            return InternalError;
+        }
     }
+
+    /// <summary>Exit code of an unexpected exception (a bug).</summary>
+    public const int InternalError = 3;
 
     /// <summary>True for the exception types that report bad input.</summary>
     public static bool IsExpected(Exception e) => e is OnnxException or QuantizeException or CircuitFormatException
