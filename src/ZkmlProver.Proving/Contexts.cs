@@ -103,10 +103,15 @@ public sealed class ProverContext(InferencePlan plan, bool privateInput, ProverS
         return t;
     }
 
+    /// <summary>Soundness tests only: padded field tables (any field elements, not only integers)
+    /// of a cheating prover, used wherever the prover reads the tensor as field elements.</summary>
+    internal IReadOnlyDictionary<string, Fr[]>? FieldOverrides { get; init; }
+
     /// <summary>A fresh copy of the padded field table (sum-checks fold their tables in place).</summary>
     public Fr[] Table(string tensor)
     {
         var source = Plan.Source(tensor);
+        if (FieldOverrides?.GetValueOrDefault(source) is { } f) return (Fr[])f.Clone();
         if (!_tables.TryGetValue(source, out var t))
         {
             var lt = LongTable(source);

@@ -53,7 +53,8 @@ public static class InferenceProver
     /// those of the named tensors everywhere the prover reads or commits them.</param>
     internal static InferenceProof Prove(Circuit.Circuit circuit, WeightSet weights, ModelCommitment commitment, ModelKey key,
         long[] input, int batch, bool privateInput, Random? rng, Action<string>? progress, Action<string, long[]>? tamperBits,
-        Action<Witness>? tamperWitness = null, Witness? cheatingWitness = null, IReadOnlyDictionary<string, long[]>? paddedTables = null)
+        Action<Witness>? tamperWitness = null, Witness? cheatingWitness = null, IReadOnlyDictionary<string, long[]>? paddedTables = null,
+        IReadOnlyDictionary<string, Fr[]>? fieldTables = null, Action<ProverContext>? prepare = null)
     {
         if (circuit.Digest is null) circuit = circuit.WithDigest();
         if (commitment.CircuitDigest != circuit.Digest || key.CircuitDigest != circuit.Digest)
@@ -70,8 +71,13 @@ public static class InferenceProver
         };
         var transcript = new ZkmlProver.Transcript.Transcript(TranscriptName);
         statement.BindStatement(transcript);
-        var s = new ProverSession(transcript, rng) { Cheating = tamperBits is not null || tamperWitness is not null || cheatingWitness is not null || paddedTables is not null };
-        var ctx = new ProverContext(plan, privateInput, s, witness, weights) { PaddedOverrides = paddedTables };
+        var s = new ProverSession(transcript, rng)
+        {
+            Cheating = tamperBits is not null || tamperWitness is not null || cheatingWitness is not null || paddedTables is not null
+                || fieldTables is not null || prepare is not null,
+        };
+        var ctx = new ProverContext(plan, privateInput, s, witness, weights) { PaddedOverrides = paddedTables, FieldOverrides = fieldTables };
+        prepare?.Invoke(ctx);
 
         foreach (var (name, layout) in plan.WeightLayouts)
             ctx.WeightCommitments[name] = new CommittedTensor(name, commitment.Tensors[name], key.Openings[name], layout.ToLongTable(weights[name]));
@@ -117,7 +123,10 @@ public static class InferenceProver
             var valid = ValidMask(g.Y);
             lk.Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray(), s.Cheating), lk.TVars, $"{lk.Name}/m");
             lk.Y = CommitSmall(s, val.E, g.Y.NumVars, $"{lk.Name}/y");
-            if (!circuit.Outputs.Contains(sm.Output)) plan.SoftmaxOutputs[sm.Output] = CommitSmall(s, val.Y, g.Y.NumVars, $"{sm.Name}/out");
+            if (!circuit.Outputs.Contains(sm.Output))
+                plan.SoftmaxOutputs[sm.Output] = fieldTables?.GetValueOrDefault(sm.Output) is { } fy
+                    ? CommitField(s, fy, g.Y.NumVars, $"{sm.Name}/out")
+                    : CommitSmall(s, val.Y, g.Y.NumVars, $"{sm.Name}/out");
         }
 
         foreach (var tie in plan.Ties)
@@ -125,7 +134,8 @@ public static class InferenceProver
             var bits = plan.Bits[tie.BitsKey];
             var r = s.Challenges($"tie/{tie.BitsKey}", bits.Layout.NumVars);
             var target = TieTarget(ctx, tie);
-            var c = s.CommitValue($"tie/{tie.BitsKey}", r, Mle.Evaluate(target.Values.Small.Span, r));
+            var values = target.Values;
+            var c = s.CommitValue($"tie/{tie.BitsKey}", r, values.IsSmall ? Mle.Evaluate(values.Small.Span, r) : Mle.Evaluate(values.Field.Span, r));
             target.AddPointClaim(c);
             bits.Committed!.AddWeightedClaim(bits.XPoint(r), bits.FullWeights(), c);
         }
@@ -190,6 +200,14 @@ public static class InferenceProver
     /// <summary>The committed tensor of a <see cref="RangeTie"/> (both sides).</summary>
     internal static CommittedTensor TieTarget(ContextBase ctx, RangeTie tie)
         => tie.Tensor == ctx.Plan.Circuit.Input ? ctx.Input! : ctx.Plan.SoftmaxOutputs[tie.Tensor];
+
+    /// <summary>Soundness tests only: a committed tensor of arbitrary field elements.</summary>
+    private static CommittedTensor CommitField(ProverSession s, Fr[] table, int vars, string label)
+    {
+        var c = HyraxCommitment.Commit(table, new HyraxShape(vars), out var opening, s.Rng);
+        Send(s, c, label);
+        return new CommittedTensor(label, c, opening, table);
+    }
 
     private static CommittedTensor CommitSmall(ProverSession s, long[] table, int vars, string label)
     {

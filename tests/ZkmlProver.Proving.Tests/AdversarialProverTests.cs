@@ -164,6 +164,44 @@ public class AdversarialProverTests
         Assert.Contains("p#y", reason);
     }
 
+    /// <summary>Attack C exactly: for a remainder Rem′ ∈ [0, S) other than the true one, the field
+    /// element Y′ = (2^o·E + H − Rem′)/S passes the division check. Two entries of a row move by
+    /// ±δ/S (non-integers) with their remainders moved by ∓δ (still in range), and fc2 reads only the
+    /// row's sum, so every other relation still holds: only the tie of Y to its bits can object.</summary>
+    [Fact]
+    public void C_NonIntegerSoftmaxOutputIsRejected()
+    {
+        var (c, w) = SoftmaxCircuits.IntoDense(5, 2, seed: 3, equalColumns: true);
+        var (com, key) = ModelCommitter.Commit(c, w, new Random(1));
+        var input = SmallCircuits.Inputs(3, 5, 4);
+        var sm = c.Layers.OfType<SoftmaxLayer>().Single();
+        var plan = new InferencePlan(c, 3);
+        var layout = plan.Layout("p");
+        var honest = ReferenceEvaluator.Evaluate(c, w, input, 3);
+        var yField = layout.ToTable(honest["p"]);
+        bool moved = false;
+        void Prepare(ProverContext ctx)
+        {
+            var val = Steps.SoftmaxStep.Compute(ctx, sm);
+            var g = Steps.SoftmaxStep.Shapes(ctx.Plan, sm);
+            for (int b = 0; b < 3 && !moved; b++)
+            {
+                int i0 = layout.PaddedIndex(b * 2), i1 = layout.PaddedIndex(b * 2 + 1);
+                long sRow = val.S[g.RowOf[i0]];
+                if (val.Rem[i0] < 1 || val.Rem[i1] > sRow - 2) continue;
+                var shift = Field.Fr.Inverse(Field.Fr.FromInt64(sRow));
+                yField[i0] += shift; yField[i1] -= shift;        // Y′ = Y ± 1/S: not integers
+                val.Rem[i0] -= 1; val.Rem2[i0] += 1;               // Rem′ = Rem ∓ 1: still in [0, S)
+                val.Rem[i1] += 1; val.Rem2[i1] -= 1;
+                moved = true;
+            }
+        }
+        var reason = ProducedAndRejected(c, com, () => InferenceProver.Prove(c, w, com, key, input, 3, false, new Random(2), null, null,
+            fieldTables: new Dictionary<string, Field.Fr[]> { ["p"] = yField }, prepare: Prepare));
+        Assert.True(moved, "no row had room to move its remainders");
+        Assert.Contains("p#y", reason);
+    }
+
     [Fact]
     public void C_SoftmaxOutputOutOfItsDeclaredRangeIsRejected()
     {

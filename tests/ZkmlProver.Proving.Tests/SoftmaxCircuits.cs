@@ -7,7 +7,8 @@ namespace ZkmlProver.Proving.Tests;
 public static class SoftmaxCircuits
 {
     /// <summary>x[K] → Dense(M) → Rescale → Softmax → Dense(2) → Rescale → out.</summary>
-    public static (Circuit.Circuit Circuit, WeightSet Weights) IntoDense(int k, int m, int seed)
+    /// <param name="equalColumns">w2's rows constant (fc2 reads only the sum of each softmax row).</param>
+    public static (Circuit.Circuit Circuit, WeightSet Weights) IntoDense(int k, int m, int seed, bool equalColumns = false)
     {
         var rng = new Random(seed);
         long[] Rand(int n, int mag) => Enumerable.Range(0, n).Select(_ => (long)rng.Next(-mag, mag + 1)).ToArray();
@@ -33,7 +34,9 @@ public static class SoftmaxCircuits
             new RescaleLayer { Name = "rs2", Input = "y2", Shift = 10, Output = "out" },
         };
         var circuit = new Circuit.Circuit { Name = "softmax-dense", Input = "x", Outputs = ["out"], Tensors = [.. tensors], Layers = [.. layers] }.WithDigest();
-        return (circuit, new WeightSet(new Dictionary<string, long[]> { ["w1"] = Rand(m * k, 60), ["w2"] = Rand(2 * m, 60) }));
+        var w1 = Rand(m * k, 60);
+        var w2 = equalColumns ? Enumerable.Range(0, 2).SelectMany(r => Enumerable.Repeat((long)(17 + 20 * r), m)).ToArray() : Rand(2 * m, 60);
+        return (circuit, new WeightSet(new Dictionary<string, long[]> { ["w1"] = w1, ["w2"] = w2 }));
     }
 
     /// <summary>x[3,3] → sigmoid → s1, x → tanh → s2, m = s1·s2 (MatMul of two activations) → Rescale → out.</summary>

@@ -172,7 +172,7 @@ public static class SoftmaxStep
 
         // Division.
         var tau = s.Challenges($"{sm.Name}/softmax/tau", g.Y.NumVars);
-        var tables = new[] { Mle.EqTable(tau), Operands.ToField(val.E), Operands.ToField(Broadcast(g, val.H)), Operands.ToField(val.Y), Operands.ToField(Broadcast(g, val.S)), Operands.ToField(val.Rem) };
+        var tables = new[] { Mle.EqTable(tau), Operands.ToField(val.E), Operands.ToField(Broadcast(g, val.H)), ctx.Table(sm.Output), Operands.ToField(Broadcast(g, val.S)), Operands.ToField(val.Rem) };
         var o = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, DivisionTerms(sm.OutScale), tables, s.Rng, requireTrueClaim: !s.Cheating);
         o.Proof.Write(s.Writer);
         var r = o.Point;
