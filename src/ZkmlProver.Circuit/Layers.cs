@@ -192,7 +192,7 @@ public sealed record ChannelAffineLayer : Layer
 
 /// <summary>Y = T[X], T[q] = round_half_away(f(q / 2^InScale)·2^OutScale) for q ∈ [Min, Max];
 /// an input outside [Min, Max] is a range error. <see cref="TableDigest"/> = SHA-256 of the table
-/// (see <see cref="LookupTables.Digest"/>).</summary>
+/// (see <see cref="LookupTables.Digest(string, int, int, long, long)"/>).</summary>
 public sealed record LookupLayer : Layer
 {
     public required string Input { get; init; }

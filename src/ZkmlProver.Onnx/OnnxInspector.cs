@@ -38,7 +38,7 @@ public sealed record InspectedValue(string Name, string Type, string Shape);
 
 /// <summary>
 /// The report behind <c>zkml inspect</c>: what the model contains and whether ZkmlProver supports
-/// it, node by node, with the reason when it does not. Built by <see cref="OnnxInspector.Inspect"/>.
+/// it, node by node, with the reason when it does not. Built by <see cref="OnnxInspector.Inspect(string)"/>.
 /// </summary>
 public sealed record OnnxInspection(
     string Path, long IrVersion, long Opset, string Producer, string GraphName,

@@ -12,7 +12,7 @@ namespace ZkmlProver.Polynomials;
 /// </remarks>
 public static class Univariate
 {
-    /// <summary>The largest degree <see cref="Interpolate"/> supports (factorial inverses are cached).</summary>
+    /// <summary>The largest degree <see cref="Interpolate(ReadOnlySpan{Fr})"/> supports (factorial inverses are cached).</summary>
     public const int MaxInterpolationDegree = 32;
 
     private static readonly Fr[] InverseIntegers = BuildInverseIntegers();
