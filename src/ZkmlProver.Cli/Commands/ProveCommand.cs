@@ -75,11 +75,8 @@ public static class ProveCommand
         return 0;
     }
 
-    public static double[][] Dequantize(Circuit.Circuit circuit, string name, long[] values, int batch)
-    {
-        var t = circuit.Tensor(name);
-        return Enumerable.Range(0, batch).Select(b => values.Skip(b * t.Size).Take(t.Size).Select(q => FixedPoint.ToReal(q, t.Scale)).ToArray()).ToArray();
-    }
+    public static double[][] Dequantize(Circuit.Circuit circuit, string name, long[] values, int batch) =>
+        Verifier.ProofVerifier.Dequantize(circuit, name, values, batch);
 
     public static void PrintOutputs(string name, double[][] rows, InputData? data, int limit = 20)
     {
