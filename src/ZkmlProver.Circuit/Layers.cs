@@ -196,7 +196,7 @@ public sealed record ChannelAffineLayer : Layer
 public sealed record LookupLayer : Layer
 {
     public required string Input { get; init; }
-    /// <summary>"sigmoid", "tanh" or "exp".</summary>
+    /// <summary>A <see cref="LookupFunctions"/> name: "sigmoid", "tanh", "exp", "erf", "gelu", "elu:1", "pow:-0.1", ….</summary>
     public required string Function { get; init; }
     public required int InScale { get; init; }
     public required int OutScale { get; init; }

@@ -5,25 +5,17 @@ namespace ZkmlProver.Circuit;
 
 /// <summary>
 /// Tables of smooth functions for <see cref="LookupLayer"/> and <see cref="SoftmaxLayer"/>.
-/// T[q − Min] = round_half_away(f(q / 2^InScale) · 2^OutScale), computed in double with
-/// Math.Exp / Math.Tanh; sigmoid(x) = 1 / (1 + exp(−x)).
+/// T[q − Min] = round_half_away(f(q / 2^InScale) · 2^OutScale), computed in double; f is one of
+/// <see cref="LookupFunctions"/> (sigmoid(x) = 1 / (1 + exp(−x)), tanh, exp, erf, gelu, …).
 /// </summary>
 public static class LookupTables
 {
     /// <summary>Largest table (entries) the circuit accepts.</summary>
     public const long MaxEntries = 1 << 24;
 
-    /// <summary>Names of the supported functions.</summary>
-    public static readonly IReadOnlyList<string> Functions = ["sigmoid", "tanh", "exp"];
-
-    /// <summary>f(x) in double.</summary>
-    public static double Apply(string function, double x) => function switch
-    {
-        "sigmoid" => 1.0 / (1.0 + Math.Exp(-x)),
-        "tanh" => Math.Tanh(x),
-        "exp" => Math.Exp(x),
-        _ => throw new CircuitFormatException($"unknown lookup function '{function}' (expected sigmoid, tanh or exp)"),
-    };
+    /// <summary>f(x) in double (for parameterised names, see <see cref="LookupFunctions"/>); x is clamped into
+    /// the domain of log and negative powers at ε = 2^−<paramref name="inScale"/>.</summary>
+    public static double Apply(string function, double x, int inScale = 62) => LookupFunctions.Apply(function, x, Math.ScaleB(1.0, -inScale));
 
     /// <summary>The table for q = min..max (index q − min).</summary>
     public static long[] Build(string function, int inScale, int outScale, long min, long max)
@@ -32,11 +24,12 @@ public static class LookupTables
             throw new CircuitFormatException($"lookup domain [{min}, {max}] is empty or has more than {MaxEntries} entries");
         if (inScale < 0 || inScale > 62 || outScale < 0 || outScale > 62)
             throw new CircuitFormatException($"lookup scales in={inScale} out={outScale} must be in [0, 62]");
+        var f = LookupFunctions.Resolve(function, Math.ScaleB(1.0, -inScale));
         var t = new long[max - min + 1];
         double inv = Math.ScaleB(1.0, -inScale), mul = Math.ScaleB(1.0, outScale);
         for (long q = min; q <= max; q++)
         {
-            double v = Math.Round(Apply(function, q * inv) * mul, MidpointRounding.AwayFromZero);
+            double v = Math.Round(f(q * inv) * mul, MidpointRounding.AwayFromZero);
             if (!(v >= -9.2e18 && v <= 9.2e18))
                 throw new CircuitFormatException($"lookup {function} value at q={q} (= {q * inv}) overflows 64 bits at out scale {outScale}");
             t[q - min] = (long)v;

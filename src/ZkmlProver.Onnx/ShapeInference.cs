@@ -53,6 +53,10 @@ internal sealed partial class ShapeInference
         ["Abs"] = [],
         ["Neg"] = [],
         ["Pow"] = [],
+        // Unary functions proven by a lookup table over the calibrated input range (LookupFunctions).
+        ["Erf"] = [], ["Gelu"] = ["approximate"], ["Elu"] = ["alpha"], ["Selu"] = ["alpha", "gamma"], ["Celu"] = ["alpha"],
+        ["Softplus"] = [], ["Softsign"] = [], ["Mish"] = [], ["Exp"] = [], ["Log"] = [], ["Sqrt"] = [], ["Sin"] = [], ["Cos"] = [],
+        ["Tan"] = [], ["Asin"] = [], ["Acos"] = [], ["Atan"] = [], ["Reciprocal"] = [], ["Sign"] = [],
         ["Constant"] = ["value", "value_float", "value_floats", "value_int", "value_ints"],
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
@@ -69,11 +73,6 @@ internal sealed partial class ShapeInference
     private static readonly Dictionary<string, string> Hints = new(StringComparer.Ordinal)
     {
         ["LayerNormalization"] = "normalize the input outside the model, or fold the affine part into the next Gemm",
-        ["Erf"] = "export GELU with approximate='tanh' (Tanh is supported)",
-        ["Gelu"] = "export GELU with approximate='tanh' (Tanh is supported)",
-        ["Elu"] = "use Relu or LeakyRelu",
-        ["Selu"] = "use Relu or LeakyRelu",
-        ["Celu"] = "use Relu or LeakyRelu",
         ["PRelu"] = "use LeakyRelu (one slope)",
         ["HardSigmoid"] = "use Sigmoid or Clip",
         ["HardSwish"] = "use Relu or Clip",
@@ -139,6 +138,8 @@ internal sealed partial class ShapeInference
             "Slice" or "Gather" or "Expand" or "Tile" or "Upsample" or "Resize" or "Trilu" => Selection(n),
             "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceMin" => Reduce(n),
             "HardSigmoid" or "HardSwish" or "Abs" or "Neg" => Unary(n),
+            "Erf" or "Gelu" or "Elu" or "Selu" or "Celu" or "Softplus" or "Softsign" or "Mish" or "Exp" or "Log" or "Sqrt" or "Sin" or "Cos"
+                or "Tan" or "Asin" or "Acos" or "Atan" or "Reciprocal" or "Sign" => Unary(n),
             "PRelu" => PRelu(n),
             "Pow" => Pow(n),
             _ => throw new UnsupportedOnnxException($"{w}: operator {n.OpType} is not supported"),
@@ -732,8 +733,9 @@ internal sealed partial class ShapeInference
         Arity(n, 2, 2);
         var x = In(n, 0);
         var e = Const(n, 1, "exponent");
-        if (e.Count != 1 || e.Data[0] is not (1f or 2f or 3f or 4f))
-            throw new UnsupportedOnnxException($"{n.Where()}: Pow with exponent {(e.Count == 1 ? e.Data[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : $"tensor [{string.Join(",", e.Shape)}]")} is not supported (opset {opset}); only a constant integer exponent 1 to 4 (a product of the input with itself)");
+        // Integer exponents 1–4 are products of the input with itself; any other finite scalar exponent is a lookup (pow:e).
+        if (e.Count != 1 || !float.IsFinite(e.Data[0]) || e.Data[0] == 0f)
+            throw new UnsupportedOnnxException($"{n.Where()}: Pow with exponent {(e.Count == 1 ? e.Data[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : $"tensor [{string.Join(",", e.Shape)}]")} is not supported (opset {opset}); only a constant finite non-zero scalar exponent");
         return x;
     }
 }

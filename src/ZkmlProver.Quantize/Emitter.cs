@@ -257,8 +257,41 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
         return s;
     }
 
+    /// <summary>
+    /// A unary function by table over the calibrated input range: domain [−r, r] with r = max|x| on the
+    /// calibration data times the activation headroom (the circuit clamps inputs beyond it: the Clip
+    /// is part of the circuit's semantics), input scale as fine as 2^LookupInputBits entries allow,
+    /// output scale the finest (≤ AB − 2, ≤ MaxScale) at which max |f| over the domain fits AB bits.
+    /// </summary>
+    void GeneralLookup(FUnary u)
+    {
+        string fn = u.Function!;
+        // Functions whose real domain is x ≥ 0 (sqrt, log, non-integer powers) get the table [0, r]:
+        // twice the input resolution; a negative input is clamped to 0 (where the float op is NaN).
+        bool nonNegative = fn is "sqrt" or "log" || (fn.StartsWith("pow:", StringComparison.Ordinal));
+        double r = Math.Max(Max(u.Input) * opt.ActivationHeadroom, 1.0 / 64);
+        var x = Need(u.Input, LookupScale(nonNegative ? r : 2 * r));
+        long dq = Math.Max(1, (long)Math.Ceiling(r * Math.ScaleB(1.0, x.Scale)));
+        long lo = nonNegative ? 0 : -dq;
+        var f = LookupFunctions.Resolve(fn, Math.ScaleB(1.0, -x.Scale));
+        double fmax = 0, inv = Math.ScaleB(1.0, -x.Scale);
+        for (long q = lo; q <= dq; q++) fmax = Math.Max(fmax, Math.Abs(f(q * inv)));
+        if (!double.IsFinite(fmax))
+            throw new QuantizeException($"node '{u.Node}': {fn} is not finite on its input range [{-r:G4}, {r:G4}]");
+        int so = Math.Min(AB - 2, opt.MaxScale);
+        while (so > 0 && fmax * Math.ScaleB(1.0, so) + 1 > Math.ScaleB(1.0, AB - 1) - 1) so--;
+        int bits = Math.Max(AB, Quantizer.BitsForMagnitude(fmax * Math.ScaleB(1.0, so) + 1));
+        if (bits > 62) throw new QuantizeException($"node '{u.Node}': {fn} reaches {fmax:G4} on its input range, too large for a table");
+        var clipped = AddTensor(Unique($"{u.Input}@clip"), TensorKind.Activation, x.Shape, x.Scale, x.Bits, u.Input);
+        layers.Add(new ClipLayer { Name = $"{u.Node}/clip", Input = x.Name, Min = lo, Max = dq, Output = clipped.Name });
+        var y = Out(u, so, bits);
+        layers.Add(new LookupLayer { Name = u.Node, Input = clipped.Name, Function = fn, InScale = x.Scale, OutScale = so, Min = lo, Max = dq,
+            TableDigest = LookupTables.Digest(fn, x.Scale, so, lo, dq), Output = y.Name });
+    }
+
     void Lookup(FUnary u)
     {
+        if (u.Kind == FUnaryKind.Lookup) { GeneralLookup(u); return; }
         bool sig = u.Kind == FUnaryKind.Sigmoid;
         string fn = sig ? "sigmoid" : "tanh";
         int so = AB - 2;

@@ -76,6 +76,13 @@ public static class FloatEvaluator
                     {
                         case FUnaryKind.Relu: TensorPrimitives.Max<double>(x.AsSpan(0, size), 0.0, y); break;
                         case FUnaryKind.Sigmoid: TensorPrimitives.Sigmoid<double>(x.AsSpan(0, size), y); break;
+                        case FUnaryKind.Lookup:
+                        {
+                            // The real function (log and negative powers clamped at 2^−24, see LookupFunctions).
+                            var f = LookupFunctions.Resolve(u.Function!, Math.ScaleB(1.0, -24));
+                            for (int i = 0; i < size; i++) y[i] = f(x[i]);
+                            break;
+                        }
                         default: TensorPrimitives.Tanh<double>(x.AsSpan(0, size), y); break;
                     }
                     break;

@@ -50,10 +50,11 @@ public sealed record FMatMul(string Node, string A, string B, bool BConst, strin
 { public override IEnumerable<string> ActivationInputs => BConst ? [A] : [A, B]; }
 
 /// <summary>Elementwise unary function.</summary>
-public enum FUnaryKind { Relu, Sigmoid, Tanh }
+public enum FUnaryKind { Relu, Sigmoid, Tanh, Lookup }
 
-/// <summary>Relu / Sigmoid / Tanh.</summary>
-public sealed record FUnary(string Node, FUnaryKind Kind, string Input, string Output) : FOp(Node, Output)
+/// <summary>Relu / Sigmoid / Tanh, or <see cref="FUnaryKind.Lookup"/> of a <see cref="ZkmlProver.Circuit.LookupFunctions"/>
+/// name (<paramref name="Function"/>: erf, gelu, elu:α, pow:e, …) tabulated over the calibrated input range.</summary>
+public sealed record FUnary(string Node, FUnaryKind Kind, string Input, string Output, string? Function = null) : FOp(Node, Output)
 { public override IEnumerable<string> ActivationInputs => [Input]; }
 
 /// <summary>LeakyRelu(alpha).</summary>

@@ -9,7 +9,7 @@ namespace ZkmlProver.Quantize;
 /// ReduceMean/ReduceSum as Transpose → Reshape → Dense (weights 1/n or 1) → Reshape, ReduceMax/Min
 /// as a 1 × n max pool (min(x) = −max(−x)),
 /// HardSigmoid/HardSwish as MulConst → Add → Clip (→ Mul), PRelu as LeakyRelu (one slope) or
-/// Relu(x) + slope·(x − Relu(x)), Abs as Relu(x) + Relu(−x), Pow with exponent 1–4 as products.
+/// Relu(x) + slope·(x − Relu(x)), Abs as Relu(x) + Relu(−x), Pow with exponent 1–4 as products (other exponents and Erf/Gelu/Elu/… as lookups).
 /// </summary>
 public static partial class OnnxLowering
 {
@@ -143,11 +143,28 @@ public static partial class OnnxLowering
             Add(new FBinary(name, FBinaryKind.Add, r, rn, false, false, o), n);
         }
 
+        /// <summary>The lookup function of a unary ONNX op, with its attributes' defaults (ONNX operator spec).</summary>
+        static string UnaryFunction(OnnxNode n) => n.OpType switch
+        {
+            "Gelu" => n.GetString("approximate", "none") == "tanh" ? "gelu_tanh" : "gelu",
+            "Elu" => ZkmlProver.Circuit.LookupFunctions.Name("elu", n.GetFloat("alpha", 1f)),
+            "Celu" => ZkmlProver.Circuit.LookupFunctions.Name("celu", n.GetFloat("alpha", 1f)),
+            "Selu" => ZkmlProver.Circuit.LookupFunctions.Name("selu", n.GetFloat("alpha", 1.67326319217681884765625f), n.GetFloat("gamma", 1.05070102214813232421875f)),
+            _ => n.OpType.ToLowerInvariant(),
+        };
+
         void Pow(OnnxNode n, string name)
         {
             string o = n.Outputs[0], x = R(n.Inputs[0]);
             var s = shapes[x];
-            int e = (int)g.TryGetInitializer(n.Inputs[1])!.Data[0];
+            float exponent = g.TryGetInitializer(n.Inputs[1])!.Data[0];
+            if (exponent is not (1f or 2f or 3f or 4f))
+            {
+                // Not a small integer power: a lookup of max(x, 0)^e (max(x, ε)^e for e < 0), see LookupFunctions.
+                Add(new FUnary(name, FUnaryKind.Lookup, x, o, ZkmlProver.Circuit.LookupFunctions.Name("pow", exponent)), n);
+                return;
+            }
+            int e = (int)exponent;
             switch (e)
             {
                 case 1: alias[o] = x; break;

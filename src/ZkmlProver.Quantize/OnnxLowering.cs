@@ -209,6 +209,11 @@ public static partial class OnnxLowering
                 case "Relu": Add(new FUnary(name, FUnaryKind.Relu, In(0), o), n); break;
                 case "Sigmoid": Add(new FUnary(name, FUnaryKind.Sigmoid, In(0), o), n); break;
                 case "Tanh": Add(new FUnary(name, FUnaryKind.Tanh, In(0), o), n); break;
+                case "Erf": case "Gelu": case "Elu": case "Selu": case "Celu": case "Softplus": case "Softsign": case "Mish":
+                case "Exp": case "Log": case "Sqrt": case "Sin": case "Cos": case "Tan": case "Asin": case "Acos": case "Atan":
+                case "Reciprocal": case "Sign":
+                    Add(new FUnary(name, FUnaryKind.Lookup, In(0), o, UnaryFunction(n)), n);
+                    break;
                 case "LeakyRelu": Add(new FLeakyRelu(name, In(0), n.GetFloat("alpha", 0.01f), o), n); break;
                 case "Clip":
                 {
