@@ -24,13 +24,13 @@ static class CreditDemoHtml
         var summary = new List<(string, string, bool?)>
         {
             ("applicants (held out)", r.Applicants.Count.ToString(inv), null),
-            ("approved", r.Approved.ToString(inv), null),
-            ("denied", r.Denied.ToString(inv), null),
+            ("approved / denied", $"{r.Approved} / {r.Denied}", null),
             ("agree with the float model", $"{r.Agreeing}/{r.Applicants.Count}", r.Agreeing == r.Applicants.Count ? true : null),
         };
         if (r.ProvenAccuracy is { } pa) summary.Add(("accuracy vs true outcomes", $"{F(pa * 100, "F1")} %", null));
-        summary.Add(("proof size", $"{F(r.ProofBytes / 1024.0, "F1")} KiB", null));
-        summary.Add(("prove / verify", $"{F(r.ProveMs / 1000.0, "F1")} s / {F(r.VerifyMs / 1000.0, "F2")} s", null));
+        summary.Add(("proof size", $"{F(r.ProofBytes / 1024.0, "F0")} KiB", null));
+        summary.Add(("prove time", $"{F(r.ProveMs / 1000.0, "F1")} s", null));
+        summary.Add(("verify time", $"{F(r.VerifyMs / 1000.0, "F2")} s", null));
         page.Summary(summary);
 
         page.Section("Audit of the proofs", "Verified with the public files in audit/ only; the tampered copy has one decision flipped.");
@@ -43,8 +43,8 @@ static class CreditDemoHtml
         var problems = new List<IReadOnlyList<HtmlCell>>();
         if (!r.AuditAccepted) problems.Add([File("audit/decisions.zkp"), new(rows, (r.CalibrationRows + 1).ToString(inv)), $"proof rejected: {r.AuditReason}"]);
         int tamperedRow = r.CalibrationRows + 1 + Math.Max(0, r.Applicants.ToList().FindIndex(a => a.Id == r.TamperedApplicant));
-        problems.Add([File("audit/decisions-tampered.zkp"), new($"row {tamperedRow} (applicant {r.TamperedApplicant})", tamperedRow.ToString(inv)),
-            $"P(bad) changed {F(r.TamperedFrom)} → {F(r.TamperedTo)} (decision flipped): " + (r.TamperAccepted ? "ACCEPTED — this must not happen" : $"proof rejected: {r.TamperReason}")]);
+        problems.Add([File("audit/decisions-tampered.zkp"), new($"row {tamperedRow}", tamperedRow.ToString(inv)),
+            $"applicant {r.TamperedApplicant}: P(bad) changed {F(r.TamperedFrom)} → {F(r.TamperedTo)} (decision flipped): " + (r.TamperAccepted ? "ACCEPTED — this must not happen" : $"proof rejected: {r.TamperReason}")]);
         page.Section("Problems found by the audit", "Every problem names the file and the row (applicant) concerned; the tampered copy is there on purpose.");
         page.Table("problems", [new("file", "file"), new("row", "row of test.csv", Numeric: true), new("problem", "problem")], problems, rowClass: _ => "bad");
 

@@ -137,7 +137,7 @@ public sealed class HtmlReport(string title)
         h2 { margin:32px 0 10px; font-size:18px; border-bottom:1px solid var(--line); padding-bottom:4px; }
         .cards { display:grid; grid-template-columns:repeat(auto-fit, minmax(140px, 1fr)); gap:12px; margin-top:20px; }
         .card { background:#fff; border:1px solid var(--line); border-radius:6px; padding:12px 16px; }
-        .card .value { font-size:22px; font-weight:600; }
+        .card .value { font-size:22px; font-weight:600; white-space:nowrap; }
         .card .label { color:var(--muted); font-size:13px; }
         .card.good .value { color:var(--good); } .card.bad .value { color:var(--bad); }
         .facts { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:0; }

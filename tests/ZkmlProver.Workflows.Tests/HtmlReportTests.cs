@@ -22,7 +22,7 @@ public class HtmlReportTests(CreditFixture fx, ITestOutputHelper output)
     }
 
     PageExpectation DemoExpectation(CreditDemoResult r) => new("PASSED",
-        [$"{r.Applicants.Count} applicants (held out)", $"{r.Approved} approved", $"{r.Denied} denied", $"{r.Agreeing}/{r.Applicants.Count}",
+        [$"{r.Applicants.Count} applicants (held out)", $"{r.Approved} / {r.Denied} approved / denied", $"{r.Agreeing}/{r.Applicants.Count}",
          "audit/decisions-tampered.zkp", $"applicant {r.TamperedApplicant}", r.CircuitDigest],
         new Dictionary<string, int> { ["decisions"] = r.Applicants.Count, ["proofs"] = 2, ["problems"] = 1 });
 
