@@ -54,6 +54,54 @@ public sealed record AuditResult(
     }
 
     static string Escape(string s) => s.Replace("|", "\\|").ReplaceLineEndings(" ");
+
+    /// <summary>Human report as one self-contained HTML page (<see cref="HtmlReport"/>): the verdict, the
+    /// problems by file and rows, the proofs (sortable) and a chart of the verification times.</summary>
+    public HtmlReport ToHtml()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var page = new HtmlReport($"Audit of {ProofsDir}").Verdict(Passed,
+            $"{Accepted} of {ProofFiles} proof(s) verified, {RowsCovered} of {TotalRows} row(s) covered, {Problems.Count} problem(s)",
+            Passed ? "Every proof verifies and the manifest checks found nothing: every row is proven exactly once by an unchanged proof of the given model."
+                   : "At least one check failed; each problem below names the file and the rows concerned.");
+        page.Summary(
+        [
+            ("proofs verified", $"{Accepted}/{ProofFiles}", Accepted == ProofFiles && ProofFiles > 0),
+            ("proofs rejected", Rejected.ToString(inv), Rejected == 0),
+            ("rows covered", $"{RowsCovered}/{TotalRows}", RowsCovered == TotalRows && TotalRows > 0),
+            ("problems", Problems.Count.ToString(inv), Problems.Count == 0),
+            ("manifests", Manifests.ToString(inv), null),
+            ("audit time", $"{(Milliseconds / 1000.0).ToString("F1", inv)} s", null),
+        ]);
+        page.Section("Problems", "By file, then rows; click a column header to sort.");
+        page.Table("problems", [new("file", "file"), new("rows", "rows", Numeric: true), new("reason", "reason")],
+            Problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => FirstRow(p.Rows))
+                .Select(p => (IReadOnlyList<HtmlCell>)[new(p.File, Class: "mono"), new(p.Rows, FirstRow(p.Rows).ToString(inv)), p.Reason]),
+            emptyText: "No problems found.", rowClass: _ => "bad");
+        page.Section("Proofs", $"{ProofFiles} proof file(s); click a column header to sort.");
+        page.Table("proofs", [new("file", "file"), new("rows", "rows", Numeric: true), new("batch", "batch", Numeric: true), new("verdict", "verdict"), new("reason", "reason"), new("ms", "verify ms", Numeric: true)],
+            Proofs.Select(p => (IReadOnlyList<HtmlCell>)
+            [
+                new(p.File, Class: "mono"), new(p.Rows, FirstRow(p.Rows).ToString(inv)), p.Batch.ToString(inv),
+                new(p.Accepted ? "accepted" : "rejected", Class: p.Accepted ? "good" : "bad"), p.Reason ?? "-", p.VerifyMilliseconds.ToString(inv),
+            ]),
+            emptyText: "No proof files.", rowClass: i => Proofs[i].Accepted ? null : "bad");
+        if (Proofs.Count > 0)
+            page.Section("Verification time").Images([("Verification time per proof (ms); rejected proofs in red",
+                Charts.BarChart("Verification time per proof", "milliseconds", Proofs.Select(p => (p.Rows == "-" ? p.File : p.Rows.Replace("rows ", ""), (double)p.VerifyMilliseconds)).ToList(),
+                    Proofs.Select(p => !p.Accepted).ToList()))]);
+        page.Section("Model").Facts(
+        [
+            ("circuit digest", CircuitDigest), ("model commitment digest", CommitmentDigest),
+            ("inputs checked against their hashes", InputsChecked ? "yes" : "no"), ("checked at", CheckedAtUtc),
+        ]);
+        page.Footer("zkml audit · self-contained page (no network access)");
+        return page;
+    }
+
+    // "rows 11–20" sorts by 11; "-" (the whole bundle) first.
+    static int FirstRow(string rows) =>
+        rows.Split(' ', '–').Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : (int?)null).FirstOrDefault(n => n is not null) ?? 0;
 }
 
 /// <summary>

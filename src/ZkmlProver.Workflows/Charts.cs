@@ -3,7 +3,8 @@ using ScottPlot;
 namespace ZkmlProver.Workflows;
 
 /// <summary>PNG charts for the reports (ScottPlot, headless; sans font set explicitly because the
-/// machine's default resolves to a serif face).</summary>
+/// machine's default resolves to a serif face). Each returns the PNG bytes, so a caller can both
+/// write the file and embed the same image in an HTML page.</summary>
 public static class Charts
 {
     const int Width = 720, Height = 420;
@@ -17,6 +18,8 @@ public static class Charts
         plt.YLabel(y);
         return plt;
     }
+
+    static byte[] Png(Plot plt) => plt.GetImageBytes(Width, Height, ImageFormat.Png);
 
     /// <summary>Counts of <paramref name="values"/> in <paramref name="bins"/> equal bins over [lo, hi]
     /// (a value equal to <paramref name="hi"/> falls in the last bin; values outside are clamped).</summary>
@@ -32,7 +35,7 @@ public static class Charts
     }
 
     /// <summary>Stacked histogram of scores in [0, 1] in 20 bins, one series per group, with a vertical threshold line.</summary>
-    public static void ScoreHistogram(string path, string title, IReadOnlyList<(string Label, double[] Scores)> groups, double threshold)
+    public static byte[] ScoreHistogram(string title, IReadOnlyList<(string Label, double[] Scores)> groups, double threshold)
     {
         var plt = NewPlot(title, "score", "applicants");
         const int bins = 20;
@@ -62,23 +65,31 @@ public static class Charts
         plt.Axes.Margins(bottom: 0);
         plt.ShowLegend();
         plt.Legend.Alignment = Alignment.UpperCenter;
-        plt.SavePng(path, Width, Height);
+        return Png(plt);
     }
 
-    /// <summary>Horizontal-label bar chart (e.g. timings in ms).</summary>
-    public static void BarChart(string path, string title, string yLabel, IReadOnlyList<(string Label, double Value)> items)
+    /// <summary>Horizontal-label bar chart (e.g. timings in ms); bars flagged in <paramref name="flagged"/>
+    /// are drawn red (e.g. rejected proofs). Beyond 24 bars only every n-th is labelled, so labels stay legible.</summary>
+    public static byte[] BarChart(string title, string yLabel, IReadOnlyList<(string Label, double Value)> items, IReadOnlyList<bool>? flagged = null)
     {
         var plt = NewPlot(title, "", yLabel);
-        var bars = items.Select((it, i) => new Bar { Position = i, Value = it.Value, FillColor = Colors.SteelBlue, Label = $"{it.Value:0.#}", Size = 0.6 }).ToList();
+        bool few = items.Count <= 24;
+        var bars = items.Select((it, i) => new Bar
+        {
+            Position = i, Value = it.Value, FillColor = flagged is not null && flagged[i] ? Colors.IndianRed : Colors.SteelBlue,
+            Label = few ? $"{it.Value:0.#}" : "", Size = 0.6,
+        }).ToList();
         var bp = plt.Add.Bars(bars);
         bp.ValueLabelStyle.FontSize = 12;
-        plt.Axes.Bottom.SetTicks(items.Select((_, i) => (double)i).ToArray(), items.Select(it => it.Label).ToArray());
+        int every = few ? 1 : (items.Count + 11) / 12;
+        var ticks = Enumerable.Range(0, items.Count).Where(i => i % every == 0).ToArray();
+        plt.Axes.Bottom.SetTicks(ticks.Select(i => (double)i).ToArray(), ticks.Select(i => items[i].Label).ToArray());
         plt.Axes.Margins(bottom: 0);
-        plt.SavePng(path, Width, Height);
+        return Png(plt);
     }
 
     /// <summary>Scatter of labelled points (one marker per point, label next to it), with a horizontal reference line.</summary>
-    public static void LabelledScatter(string path, string title, string xLabel, string yLabel, IReadOnlyList<(string Label, double X, double Y)> points, double? yLine = null)
+    public static byte[] LabelledScatter(string title, string xLabel, string yLabel, IReadOnlyList<(string Label, double X, double Y)> points, double? yLine = null)
     {
         var plt = NewPlot(title, xLabel, yLabel);
         foreach (var p in points)
@@ -97,6 +108,6 @@ public static class Charts
             l.LegendText = $"bar {y} %";
         }
         plt.Axes.Margins(0.4, 0.15);
-        plt.SavePng(path, Width, Height);
+        return Png(plt);
     }
 }

@@ -178,8 +178,8 @@ public static class CostPlanner
         AtomicFile.WriteAllBytes(Path.Combine(r.OutputDir, "plan.json"), Encoding.UTF8.GetBytes(r.ToJson() + "\n"));
         var points = r.Rows.Where(x => x.Error is null && x.Agreement is not null)
             .Select(x => (x.Setting, x.Estimates.First(e => e.Batch == largest).ProveMs, x.Agreement!.Value * 100)).ToList();
-        Charts.LabelledScatter(Path.Combine(r.OutputDir, "plan.png"), $"Agreement with the float model vs estimated prove time (batch {largest})",
-            $"estimated prove time for a batch of {largest} (ms)", "decision/argmax agreement (%)", points, r.AgreementBar * 100);
+        AtomicFile.WriteAllBytes(Path.Combine(r.OutputDir, "plan.png"), Charts.LabelledScatter($"Agreement with the float model vs estimated prove time (batch {largest})",
+            $"estimated prove time for a batch of {largest} (ms)", "decision/argmax agreement (%)", points, r.AgreementBar * 100));
         var md = new StringBuilder();
         md.AppendLine($"# Cost plan for `{Path.GetFileName(r.Model)}`").AppendLine();
         md.AppendLine($"Calibration / agreement data: `{r.Calibration}`. Costs measured on sample proofs of two batch sizes and extrapolated linearly (cost = a + b·B); memory is the process's peak working set while proving.").AppendLine();

@@ -31,6 +31,10 @@ public sealed record CreditDemoResult(
     public int Denied => Applicants.Count(a => a.Deny);
     /// <summary>Number of approved applicants.</summary>
     public int Approved => Applicants.Count - Denied;
+    /// <summary>The self-contained HTML version of the report, beside <see cref="ReportPath"/> (report.md).</summary>
+    public string HtmlReportPath => Path.Combine(OutputDir, "report.html");
+    /// <summary>The demo's point made: the genuine proof verifies and the tampered copy does not.</summary>
+    public bool AuditCaughtTheTamper => AuditAccepted && !TamperAccepted;
 }
 
 /// <summary>
@@ -165,7 +169,7 @@ public static class CreditDemo
         return result with { TotalMs = total.ElapsedMilliseconds };
     }
 
-    /// <summary>Writes report.md, score-distribution.png, timings.png and decisions.csv into the output folder.</summary>
+    /// <summary>Writes report.md, report.html, score-distribution.png, timings.png and decisions.csv into the output folder.</summary>
     static void WriteReport(CreditDemoResult r)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -177,9 +181,11 @@ public static class CreditDemo
             groups.Add(("actually bad", r.Applicants.Where(a => a.Label == 1).Select(a => a.ProvenScore).ToArray()));
         }
         else groups.Add(("applicants", r.Applicants.Select(a => a.ProvenScore).ToArray()));
-        Charts.ScoreHistogram(Path.Combine(r.OutputDir, "score-distribution.png"), "Proven P(bad) of the held-out applicants", groups, r.Threshold);
-        Charts.BarChart(Path.Combine(r.OutputDir, "timings.png"), "Time per step (ms)", "milliseconds",
+        var scores = Charts.ScoreHistogram("Proven P(bad) of the held-out applicants", groups, r.Threshold);
+        var timings = Charts.BarChart("Time per step (ms)", "milliseconds",
             [("compile", r.CompileMs), ("commit", r.CommitMs), ("float scoring", r.ScoreMs), ("prove", r.ProveMs), ("verify", r.VerifyMs)]);
+        AtomicFile.WriteAllBytes(Path.Combine(r.OutputDir, "score-distribution.png"), scores);
+        AtomicFile.WriteAllBytes(Path.Combine(r.OutputDir, "timings.png"), timings);
 
         var csv = new StringBuilder("id,label,proven_p_bad,float_p_bad,decision,float_decision\n");
         foreach (var a in r.Applicants)
@@ -218,5 +224,6 @@ public static class CreditDemo
         foreach (var a in r.Applicants)
             md.AppendLine($"| {a.Id} | {F(a.ProvenScore)} | {F(a.FloatScore)} | {(a.Deny ? "deny" : "approve")} | {(a.FloatDeny ? "deny" : "approve")}{(a.Deny != a.FloatDeny ? " ⚠" : "")} | {(a.Label is null ? "-" : a.Label == 1 ? "bad" : "good")} |");
         AtomicFile.WriteAllBytes(r.ReportPath, Encoding.UTF8.GetBytes(md.ToString()));
+        CreditDemoHtml.Build(r, scores, timings).Save(r.HtmlReportPath);
     }
 }

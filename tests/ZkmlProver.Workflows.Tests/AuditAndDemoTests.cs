@@ -119,10 +119,10 @@ public class AuditAndDemoTests(CreditFixture fx)
     [Fact]
     public void CreditDemoRunsEndToEndAndCatchesTheTamperedDecision()
     {
-        string dir = Path.Combine(fx.Root, "demo");
-        var r = CreditDemo.Run(fx.ModelsDir, dir);
+        var r = fx.Demo;
+        string dir = r.OutputDir;
         Assert.True(File.Exists(r.ReportPath));
-        foreach (var f in new[] { "score-distribution.png", "timings.png", "decisions.csv", "audit/circuit.json", "audit/model.commitment", "audit/decisions.zkp" })
+        foreach (var f in new[] { "report.html", "score-distribution.png", "timings.png", "decisions.csv", "audit/circuit.json", "audit/model.commitment", "audit/decisions.zkp" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         Assert.False(File.Exists(Path.Combine(dir, "audit", "weights.bin")));
         Assert.False(File.Exists(Path.Combine(dir, "audit", "model.key")));

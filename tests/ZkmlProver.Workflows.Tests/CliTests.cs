@@ -6,7 +6,8 @@ namespace ZkmlProver.Workflows.Tests;
 [Collection("credit")]
 public class CliTests(CreditFixture fx)
 {
-    static (int Code, string Out, string Err) Zkml(params string[] args)
+    /// <summary>Runs <c>zkml</c> in-process with its console output captured (tests of one collection run one at a time).</summary>
+    internal static (int Code, string Out, string Err) Zkml(params string[] args)
     {
         var (oldOut, oldErr) = (Console.Out, Console.Error);
         var (o, e) = (new StringWriter(), new StringWriter());

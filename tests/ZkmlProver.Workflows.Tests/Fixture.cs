@@ -7,7 +7,8 @@ using ZkmlProver.Quantize;
 namespace ZkmlProver.Workflows.Tests;
 
 /// <summary>Shared set-up: credit_mlp compiled (first 100 test rows) and committed, a 40-row input file,
-/// and a good bundle of 4 proofs (batch size 10) made once and copied by the tests that alter it.</summary>
+/// and a good bundle of 4 proofs (batch size 10) made once and copied by the tests that alter it; the
+/// credit demo run once, on first use, for the tests that read its files.</summary>
 public sealed class CreditFixture : IDisposable
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("zkml-wf-").FullName;
@@ -18,6 +19,9 @@ public sealed class CreditFixture : IDisposable
     public Circuit.Circuit Circuit { get; }
     public ModelCommitment Commitment { get; }
     public BatchRunResult GoodRun { get; }
+    readonly Lazy<CreditDemoResult> demo;
+    /// <summary>The credit demo, run into Root/demo the first time it is asked for.</summary>
+    public CreditDemoResult Demo => demo.Value;
 
     public CreditFixture()
     {
@@ -26,6 +30,7 @@ public sealed class CreditFixture : IDisposable
         var lines = File.ReadAllLines(Path.Combine(ModelsDir, "credit_mlp", "test.csv"));
         File.WriteAllLines(Rows40, lines.Take(41));
         GoodRun = BatchProver.Run(ModelDir, InputData.Load(Rows40), GoodBundle, new BatchProveOptions(10, Parallelism: 2));
+        demo = new Lazy<CreditDemoResult>(() => CreditDemo.Run(ModelsDir, Path.Combine(Root, "demo")));
     }
 
     /// <summary>Compiles models/&lt;name&gt; on the first 100 rows of its test.csv and commits into <paramref name="dir"/>.</summary>

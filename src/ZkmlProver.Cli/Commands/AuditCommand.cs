@@ -10,10 +10,11 @@ namespace ZkmlProver.Cli.Commands;
 
 /// <summary>
 /// <c>zkml audit &lt;proofs-dir&gt; --circuit &lt;circuit.json&gt; --commitment &lt;model.commitment&gt; [--inputs &lt;rows.csv&gt;]
-/// [--report &lt;file.md&gt;]</c>: verifies every proof of a <c>prove-batch</c> folder in parallel and checks its
+/// [--report &lt;file.html|file.md&gt;]</c>: verifies every proof of a <c>prove-batch</c> folder in parallel and checks its
 /// manifest. Exit 0 only when everything verifies and checks out; 1 when any problem is found (each
 /// printed with file, rows and reason); 2 for unreadable circuit/commitment files.
-/// With <c>--report r.md</c> it writes the Markdown report there and the JSON result to <c>r.json</c>.
+/// With <c>--report r.html</c> it writes a self-contained HTML page there (<see cref="AuditResult.ToHtml"/>),
+/// with <c>--report r.md</c> (or any other extension) the Markdown report; the JSON result goes to <c>r.json</c>.
 /// </summary>
 public static class AuditCommand
 {
@@ -23,7 +24,7 @@ public static class AuditCommand
         var circuit = new Option<FileInfo>("--circuit") { Description = "circuit.json (public)", Required = true };
         var commitment = new Option<FileInfo>("--commitment") { Description = "model.commitment (public)", Required = true };
         var inputs = new Option<FileInfo?>("--inputs") { Description = "the input rows, to check them against the hashes in the manifest" };
-        var report = new Option<FileInfo?>("--report") { Description = "Markdown report to write; the JSON result goes next to it (.json)" };
+        var report = new Option<FileInfo?>("--report") { Description = "report to write, chosen by its extension: .html (or .htm) a self-contained HTML page, anything else (.md) Markdown; the JSON result goes next to it (.json)" };
         var parallel = new Option<int>("--parallel", "-p") { Description = "proofs verified at once (default: number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<bool>("--json") { Description = "print the JSON result on stdout" };
         var force = new Option<bool>("--force") { Description = "overwrite an existing report" };
@@ -70,7 +71,8 @@ public static class AuditCommand
         if (report is not null)
         {
             if (report.Directory is { } rd) Directory.CreateDirectory(rd.FullName);
-            AtomicFile.WriteAllBytes(report.FullName, Encoding.UTF8.GetBytes(result.ToMarkdown()));
+            if (IsHtml(report)) result.ToHtml().Save(report.FullName);
+            else AtomicFile.WriteAllBytes(report.FullName, Encoding.UTF8.GetBytes(result.ToMarkdown()));
             AtomicFile.WriteAllBytes(Path.ChangeExtension(report.FullName, ".json"), Encoding.UTF8.GetBytes(result.ToJson() + "\n"));
         }
         if (json) Console.Out.WriteLine(result.ToJson());
@@ -83,4 +85,6 @@ public static class AuditCommand
         }
         return result.Passed ? 0 : 1;
     }
+
+    static bool IsHtml(FileInfo report) => report.Extension.ToLowerInvariant() is ".html" or ".htm";
 }

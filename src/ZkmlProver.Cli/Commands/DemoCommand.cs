@@ -9,7 +9,7 @@ namespace ZkmlProver.Cli.Commands;
 /// <c>zkml demo credit [-o &lt;dir&gt;]</c>: the end-to-end credit-scoring story (see <see cref="CreditDemo"/>):
 /// the lender compiles, commits, scores and proves its decisions (deny when P(bad) ≥ 0.5); the auditor
 /// verifies from public files only and catches a flipped decision. Prints a summary table and writes
-/// <c>&lt;dir&gt;/report.md</c> with PNG charts.
+/// <c>&lt;dir&gt;/report.md</c> with PNG charts and the same as one self-contained page, <c>&lt;dir&gt;/report.html</c>.
 /// </summary>
 public static class DemoCommand
 {
@@ -44,7 +44,7 @@ public static class DemoCommand
             (r.TamperAccepted ? "[red]ACCEPTED (must not happen)[/]" : $"[green]REJECTED[/] ({Markup.Escape(r.TamperReason ?? "")})"));
         Row("total time", $"{(r.TotalMs / 1000.0).ToString("F1", inv)} s");
         AnsiConsole.Write(t);
-        AnsiConsole.MarkupLine($"report: {Markup.Escape(r.ReportPath)}");
+        AnsiConsole.MarkupLine($"report: {Markup.Escape(r.HtmlReportPath)} (+ {Markup.Escape(r.ReportPath)})");
         return r.AuditAccepted && !r.TamperAccepted ? 0 : 1;
     }
 }
