@@ -24,7 +24,7 @@ fi
 echo "pack-and-install: installed zkml rejects a tampered copy"
 # The demo from outside the repository: the tool carries the credit model.
 (cd "$work" && "$zkml" demo credit -o "$work/demo" >/dev/null)
-test -s "$work/demo/report.md" && test -s "$work/demo/audit/decisions.zkp"
+test -s "$work/demo/report.md" && test -s "$work/demo/report.html" && test -s "$work/demo/audit/decisions.zkp"
 echo "pack-and-install: installed zkml runs the credit demo outside the repository"
 python3 - "$work/feed" <<'PY'
 import sys, zipfile, glob, os, re, xml.etree.ElementTree as ET
