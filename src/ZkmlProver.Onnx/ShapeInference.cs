@@ -28,6 +28,8 @@ internal sealed partial class ShapeInference
         ["Transpose"] = ["perm"],
         ["Concat"] = ["axis"],
         ["BatchNormalization"] = ["epsilon", "momentum", "spatial", "training_mode"],
+        ["LayerNormalization"] = ["axis", "epsilon", "stash_type"],
+        ["InstanceNormalization"] = ["epsilon"],
         ["Dropout"] = ["ratio", "seed"],
         ["Cast"] = ["to", "saturate"],
         ["Squeeze"] = ["axes"],
@@ -72,7 +74,6 @@ internal sealed partial class ShapeInference
     /// <summary>What to do instead, for operators that stay unsupported (appended to the message).</summary>
     private static readonly Dictionary<string, string> Hints = new(StringComparer.Ordinal)
     {
-        ["LayerNormalization"] = "normalize the input outside the model, or fold the affine part into the next Gemm",
         ["PRelu"] = "use LeakyRelu (one slope)",
         ["HardSigmoid"] = "use Sigmoid or Clip",
         ["HardSwish"] = "use Relu or Clip",
@@ -130,6 +131,8 @@ internal sealed partial class ShapeInference
             "Transpose" => Transpose(n),
             "Concat" => Concat(n),
             "BatchNormalization" => BatchNorm(n),
+            "LayerNormalization" => LayerNorm(n),
+            "InstanceNormalization" => InstanceNorm(n),
             "Dropout" => Dropout(n),
             "Cast" => Cast(n),
             "Squeeze" => Squeeze(n),
@@ -231,9 +234,8 @@ internal sealed partial class ShapeInference
     private OnnxShape Div(OnnxNode n)
     {
         Arity(n, 2, 2);
-        var shape = Broadcast(n, In(n, 0), In(n, 1));
-        Const(n, 1, "divisor");
-        return shape;
+        // A constant divisor is a multiplication by its reciprocal; a computed one is a reciprocal lookup and a product.
+        return Broadcast(n, In(n, 0), In(n, 1));
     }
 
     private OnnxShape Gemm(OnnxNode n)
@@ -506,6 +508,39 @@ internal sealed partial class ShapeInference
             }
         }
         return new OnnxShape(dims);
+    }
+
+    /// <summary>LayerNormalization (opset 17): X, Scale, optional B (constants broadcast to X[axis:]); only output 0 (the Mean and InvStdDev outputs unused).</summary>
+    private OnnxShape LayerNorm(OnnxNode n)
+    {
+        Arity(n, 2, 3);
+        string w = n.Where();
+        for (int k = 1; k < n.Outputs.Length; k++)
+            if (n.Outputs[k].Length > 0)
+                throw new UnsupportedOnnxException($"{w}: output {k} ('{n.Outputs[k]}', a saved statistic) is read by another node; only the normalized output is supported");
+        var x = In(n, 0);
+        long axis = n.GetInt("axis", -1), a = axis < 0 ? axis + x.Rank : axis;
+        if (a < 0 || a >= x.Rank) throw new OnnxFormatException($"{w}: attribute axis = {axis} is out of range for {x}");
+        if (a == 0 && x.Rank > 1 && !x[0].IsKnown) throw new UnsupportedOnnxException($"{w}: LayerNormalization over axis 0 normalizes across the dynamic batch dimension (samples must stay independent)");
+        Const(n, 1, "Scale");
+        if (n.HasInput(2)) Const(n, 2, "B");
+        return x;
+    }
+
+    /// <summary>InstanceNormalization: X [N, C, …], constant scale and B of shape [C].</summary>
+    private OnnxShape InstanceNorm(OnnxNode n)
+    {
+        Arity(n, 3, 3);
+        string w = n.Where();
+        var x = In(n, 0);
+        if (x.Rank < 3) throw new OnnxFormatException($"{w}: input has shape {x}; InstanceNormalization needs [N,C,D1,…]");
+        foreach (var (i, role) in new[] { (1, "scale"), (2, "B") })
+        {
+            var t = Const(n, i, role);
+            if (t.Rank != 1 || (x[1].IsKnown && t.Shape[0] != x[1].Value))
+                throw new OnnxFormatException($"{w}: {role} has shape [{string.Join(",", t.Shape)}], expected [{x[1]}]");
+        }
+        return x;
     }
 
     private OnnxShape BatchNorm(OnnxNode n)

@@ -3,7 +3,8 @@ using ZkmlProver.Circuit;
 namespace ZkmlProver.Quantize;
 
 /// <summary>Scale choice and layer emission for <see cref="Quantizer"/> (see its remarks).</summary>
-sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOptions opt, string name)
+sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOptions opt, string name,
+    Dictionary<string, (double Min, double Max)>? calibratedRange = null)
 {
     readonly List<TensorInfo> tensors = [];
     readonly List<Layer> layers = [];
@@ -258,35 +259,44 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
     }
 
     /// <summary>
-    /// A unary function by table over the calibrated input range: domain [−r, r] with r = max|x| on the
-    /// calibration data times the activation headroom (the circuit clamps inputs beyond it: the Clip
-    /// is part of the circuit's semantics), input scale as fine as 2^LookupInputBits entries allow,
-    /// output scale the finest (≤ AB − 2, ≤ MaxScale) at which max |f| over the domain fits AB bits.
+    /// A unary function by table over the calibrated input range: [lo, hi] from the calibration's
+    /// minimum and maximum of the input, widened by the activation headroom (a bound of the same sign
+    /// as its side is multiplied by it, one of the other sign divided: [0.5, 4] → [0.25, 8] at
+    /// headroom 2, [−3, 2] → [−6, 4]); functions of x ≥ 0 only (sqrt, log, fractional powers) start at
+    /// 0 at most. The circuit clamps inputs beyond [lo, hi] (the Clip is part of its semantics, as for
+    /// sigmoid). Input scale: the finest at which the domain has at most 2^LookupInputBits entries;
+    /// output scale: the finest (≤ AB − 2, ≤ MaxScale) at which max |f| over the domain fits AB bits.
     /// </summary>
     void GeneralLookup(FUnary u)
     {
         string fn = u.Function!;
-        // Functions whose real domain is x ≥ 0 (sqrt, log, non-integer powers) get the table [0, r]:
-        // twice the input resolution; a negative input is clamped to 0 (where the float op is NaN).
-        bool nonNegative = fn is "sqrt" or "log" || (fn.StartsWith("pow:", StringComparison.Ordinal));
-        double r = Math.Max(Max(u.Input) * opt.ActivationHeadroom, 1.0 / 64);
-        var x = Need(u.Input, LookupScale(nonNegative ? r : 2 * r));
-        long dq = Math.Max(1, (long)Math.Ceiling(r * Math.ScaleB(1.0, x.Scale)));
-        long lo = nonNegative ? 0 : -dq;
+        bool nonNegative = fn is "sqrt" or "log" || fn.StartsWith("pow:", StringComparison.Ordinal);
+        double h = opt.ActivationHeadroom, m = Max(u.Input);
+        var (cmin, cmax) = calibratedRange is not null && calibratedRange.TryGetValue(u.Input, out var cr) && cr.Min <= cr.Max ? cr : (-m, m);
+        double lo = cmin >= 0 ? cmin / h : cmin * h, hi = cmax <= 0 ? cmax / h : cmax * h;
+        if (nonNegative) { lo = Math.Max(lo, 0); hi = Math.Max(hi, lo); }
+        if (hi - lo < 1.0 / 64) { double mid = (hi + lo) / 2; (lo, hi) = (mid - 1.0 / 128, mid + 1.0 / 128); if (nonNegative && lo < 0) (lo, hi) = (0, 1.0 / 64); }
+        int sl = 0;
+        while (sl < opt.MaxScale && Entries(lo, hi, sl + 1) <= Math.ScaleB(1.0, opt.LookupInputBits)) sl++;
+        var x = Need(u.Input, sl);
+        long qlo = (long)Math.Floor(lo * Math.ScaleB(1.0, x.Scale)), qhi = (long)Math.Ceiling(hi * Math.ScaleB(1.0, x.Scale));
+        if (qhi <= qlo) qhi = qlo + 1;
         var f = LookupFunctions.Resolve(fn, Math.ScaleB(1.0, -x.Scale));
         double fmax = 0, inv = Math.ScaleB(1.0, -x.Scale);
-        for (long q = lo; q <= dq; q++) fmax = Math.Max(fmax, Math.Abs(f(q * inv)));
+        for (long q = qlo; q <= qhi; q++) fmax = Math.Max(fmax, Math.Abs(f(q * inv)));
         if (!double.IsFinite(fmax))
-            throw new QuantizeException($"node '{u.Node}': {fn} is not finite on its input range [{-r:G4}, {r:G4}]");
+            throw new QuantizeException($"node '{u.Node}': {fn} is not finite on its input range [{lo:G4}, {hi:G4}]");
         int so = Math.Min(AB - 2, opt.MaxScale);
         while (so > 0 && fmax * Math.ScaleB(1.0, so) + 1 > Math.ScaleB(1.0, AB - 1) - 1) so--;
         int bits = Math.Max(AB, Quantizer.BitsForMagnitude(fmax * Math.ScaleB(1.0, so) + 1));
         if (bits > 62) throw new QuantizeException($"node '{u.Node}': {fn} reaches {fmax:G4} on its input range, too large for a table");
         var clipped = AddTensor(Unique($"{u.Input}@clip"), TensorKind.Activation, x.Shape, x.Scale, x.Bits, u.Input);
-        layers.Add(new ClipLayer { Name = $"{u.Node}/clip", Input = x.Name, Min = lo, Max = dq, Output = clipped.Name });
+        layers.Add(new ClipLayer { Name = $"{u.Node}/clip", Input = x.Name, Min = qlo, Max = qhi, Output = clipped.Name });
         var y = Out(u, so, bits);
-        layers.Add(new LookupLayer { Name = u.Node, Input = clipped.Name, Function = fn, InScale = x.Scale, OutScale = so, Min = lo, Max = dq,
-            TableDigest = LookupTables.Digest(fn, x.Scale, so, lo, dq), Output = y.Name });
+        layers.Add(new LookupLayer { Name = u.Node, Input = clipped.Name, Function = fn, InScale = x.Scale, OutScale = so, Min = qlo, Max = qhi,
+            TableDigest = LookupTables.Digest(fn, x.Scale, so, qlo, qhi), Output = y.Name });
+
+        static double Entries(double lo, double hi, int s) => Math.Ceiling(hi * Math.ScaleB(1.0, s)) - Math.Floor(lo * Math.ScaleB(1.0, s)) + 1;
     }
 
     void Lookup(FUnary u)

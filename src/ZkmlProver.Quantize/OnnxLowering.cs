@@ -206,6 +206,8 @@ public static partial class OnnxLowering
                     break;
                 }
                 case "BatchNormalization": BatchNorm(n, name); break;
+                case "LayerNormalization": LayerNorm(n, name); break;
+                case "InstanceNormalization": InstanceNorm(n, name); break;
                 case "Relu": Add(new FUnary(name, FUnaryKind.Relu, In(0), o), n); break;
                 case "Sigmoid": Add(new FUnary(name, FUnaryKind.Sigmoid, In(0), o), n); break;
                 case "Tanh": Add(new FUnary(name, FUnaryKind.Tanh, In(0), o), n); break;
@@ -452,9 +454,25 @@ public static partial class OnnxLowering
             bool ca = IsConst(n.Inputs[0]), cb = IsConst(n.Inputs[1]);
             int rank = g.ShapeOf(o).Rank;
             var kind = n.OpType switch { "Add" => FBinaryKind.Add, "Sub" => FBinaryKind.Sub, _ => FBinaryKind.Mul };
+            if (n.OpType == "Div" && !cb)
+            {
+                // Div by a computed tensor: a · (1/b), 1/b a reciprocal lookup over b's calibrated range
+                // (like every lookup, exact on its table and approximate to the table's resolution).
+                string bx = R(n.Inputs[1]);
+                string rec = Mid(new FUnary(name + "/reciprocal", FUnaryKind.Lookup, bx, o + "/reciprocal", "reciprocal"), shapes[bx]);
+                if (ca)
+                {
+                    var num = g.TryGetInitializer(n.Inputs[0])!;
+                    if (num.Data.Distinct().Count() == 1 && g.ShapeOf(n.Inputs[1]).Equals(g.ShapeOf(o)))
+                        Add(new FMulConst(name, rec, num.Data[0], o), n);
+                    else
+                        Add(new FBinary(name, FBinaryKind.Mul, Const(n, n.Inputs[0], rank), rec, true, false, o), n);
+                }
+                else Add(new FBinary(name, FBinaryKind.Mul, R(n.Inputs[0]), rec, false, false, o), n);
+                return;
+            }
             if (n.OpType == "Div")
             {
-                if (ca || !cb) throw new UnsupportedOnnxException($"{w}: Div is supported only by a constant divisor");
                 var d = g.TryGetInitializer(n.Inputs[1])!;
                 if (d.Data.Any(v => v == 0)) throw new OnnxFormatException($"{w}: division by zero in constant '{n.Inputs[1]}'");
                 if (d.Data.Distinct().Count() == 1 && BroadcastKeeps(n))

@@ -30,15 +30,18 @@ public static class Quantizer
                 throw new QuantizeException($"{calibration.Source}: {calibration.RowName(r)} has {calibration.Rows[r].Length} values, the model input '{fg.Input}' {ShapeUtil.Format(fg.InputShape)} needs {inSize}");
         if (calibration.Count == 0) throw new QuantizeException($"{calibration.Source}: no calibration rows");
         var maxAbs = new Dictionary<string, double>(StringComparer.Ordinal);
+        var signed = new Dictionary<string, (double Min, double Max)>(StringComparer.Ordinal);
         foreach (var row in calibration.Rows)
             foreach (var (name, v) in FloatEvaluator.Evaluate(fg, row))
             {
                 double m = maxAbs.GetValueOrDefault(name);
-                foreach (double x in v) m = Math.Max(m, Math.Abs(x));
+                var (lo, hi) = signed.TryGetValue(name, out var r) ? r : (double.PositiveInfinity, double.NegativeInfinity);
+                foreach (double x in v) { m = Math.Max(m, Math.Abs(x)); lo = Math.Min(lo, x); hi = Math.Max(hi, x); }
                 maxAbs[name] = m;
+                signed[name] = (lo, hi);
             }
         string name0 = options.Name ?? DefaultName(model.Path);
-        return new Emitter(fg, maxAbs, options, name0).Run();
+        return new Emitter(fg, maxAbs, options, name0, signed).Run();
     }
 
     static string DefaultName(string path)

@@ -55,7 +55,8 @@ public static class CreditDemo
     public const int CalibrationRows = 100;
 
     /// <summary>Finds <c>models/</c> holding credit_mlp: $ZKML_MODELS, else upwards from the current
-    /// folder, else upwards from the program's folder.</summary>
+    /// folder, else upwards from the program's folder, else the copy of the credit model that ships
+    /// with the program (<c>demo-models/</c> beside it: an installed tool runs the demo anywhere).</summary>
     public static string FindModelsDir()
     {
         static bool Ok(string d) => File.Exists(Path.Combine(d, "credit_mlp", "network.onnx"));
@@ -63,6 +64,8 @@ public static class CreditDemo
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
                 if (Ok(Path.Combine(d.FullName, "models"))) return Path.Combine(d.FullName, "models");
+        string shipped = Path.Combine(AppContext.BaseDirectory, "demo-models");
+        if (Ok(shipped)) return shipped;
         throw new WorkflowException("cannot find models/credit_mlp/network.onnx above the current folder; run from the repository or set ZKML_MODELS");
     }
 

@@ -155,20 +155,20 @@ public sealed class LoaderFeatureTests(Xunit.Abstractions.ITestOutputHelper outp
     {
         var b = new ModelBuilder().Input("x", 1, 4).Output("y").Init("W", [2, 4], new float[8]);
         b.Node("Gemm", "/fc/Gemm", ["x", "W"], ["h"]).Attribute.Add(ModelBuilder.Int("transB", 1));
-        b.Node("LayerNormalization", "/LayerNorm", ["h"], ["y"]);
+        b.Node("Hardmax", "/Hardmax", ["h"], ["y"]);
         var r = OnnxInspector.Inspect(b.Load(new OnnxLoadOptions { Strict = false }));
         Assert.False(r.Supported);
         Assert.Equal(8, r.ParameterCount);
-        Assert.Equal([new InspectedOp("Gemm", 1, true), new InspectedOp("LayerNormalization", 1, false)], r.Ops);
-        Assert.Equal("node 1 '/LayerNorm' (LayerNormalization): operator LayerNormalization is not supported (opset 13); normalize the input outside the model, or fold the affine part into the next Gemm", r.Nodes[1].Reason);
+        Assert.Equal([new InspectedOp("Gemm", 1, true), new InspectedOp("Hardmax", 1, false)], r.Ops);
+        Assert.Equal("node 1 '/Hardmax' (Hardmax): operator Hardmax is not supported (opset 13); replace it with supported operators before export (see src/ZkmlProver.Onnx/README.md)", r.Nodes[1].Reason);
         Assert.Equal(["h [1,2]"], r.Nodes[0].Outputs);
         string text = r.ToText();
-        Assert.Contains("UNSUPPORTED: node 1 '/LayerNorm' (LayerNormalization): operator LayerNormalization is not supported", text);
-        Assert.Contains("blocker: node 1 '/LayerNorm' (LayerNormalization): operator LayerNormalization is not supported", text);
+        Assert.Contains("UNSUPPORTED: node 1 '/Hardmax' (Hardmax): operator Hardmax is not supported", text);
+        Assert.Contains("blocker: node 1 '/Hardmax' (Hardmax): operator Hardmax is not supported", text);
         Assert.Contains("supported: no (1 unsupported node, 0 nodes blocked downstream of them, 0 model-level problems)", text);
         using var j = System.Text.Json.JsonDocument.Parse(r.ToJson());
         Assert.False(j.RootElement.GetProperty("supported").GetBoolean());
-        Assert.Equal("LayerNormalization", j.RootElement.GetProperty("nodes")[1].GetProperty("op").GetString());
+        Assert.Equal("Hardmax", j.RootElement.GetProperty("nodes")[1].GetProperty("op").GetString());
     }
 
     [SharedFact]

@@ -30,7 +30,7 @@ public sealed class OpsetAndBlockerTests
     [Fact]
     public void OneBlockerMarksDownstreamNodesBlockedNotUnsupported()
     {
-        // Grouped Conv → Relu → Add(·, x-branch) → Flatten → Gemm; one independent LayerNormalization elsewhere.
+        // Grouped Conv → Relu → Add(·, x-branch) → Flatten → Gemm; one independent Hardmax elsewhere.
         var b = new ModelBuilder().Input("x", 1, 4, 3, 3).Output("y").Output("e")
             .Init("W", [4, 2, 1, 1], new float[8]).Init("G", [36, 2], new float[72]);
         b.Node("Conv", "/conv", ["x", "W"], ["c"]).Attribute.Add(ModelBuilder.Int("group", 2));
@@ -38,7 +38,7 @@ public sealed class OpsetAndBlockerTests
         b.Node("Add", "/add", ["r", "x"], ["a"]);
         b.Node("Flatten", "/flat", ["a"], ["f"]);
         b.Node("Gemm", "/fc", ["f", "G"], ["y"]);
-        b.Node("LayerNormalization", "/layernorm", ["x"], ["e"]);
+        b.Node("Hardmax", "/hardmax", ["x"], ["e"]);
         var r = OnnxInspector.Inspect(Lenient(b));
         Assert.Equal([0, 5], r.Nodes.Where(n => n.IsBlocker).Select(n => n.Index));
         Assert.Equal([0, 0, 0, 0], r.Nodes.Where(n => n.BlockedBy is not null).Select(n => n.BlockedBy!.Value));
@@ -48,7 +48,7 @@ public sealed class OpsetAndBlockerTests
         Assert.Equal(2, text.Split('\n').Count(l => l.StartsWith("blocker: ", StringComparison.Ordinal)));
         Assert.Contains("supported: no (2 unsupported nodes, 4 nodes blocked downstream of them, 0 model-level problems)", text);
         Assert.Equal([new InspectedOp("Conv", 1, false), new InspectedOp("Relu", 1, true), new InspectedOp("Add", 1, true),
-            new InspectedOp("Flatten", 1, true), new InspectedOp("Gemm", 1, true), new InspectedOp("LayerNormalization", 1, false)], r.Ops);
+            new InspectedOp("Flatten", 1, true), new InspectedOp("Gemm", 1, true), new InspectedOp("Hardmax", 1, false)], r.Ops);
         // Strict loading (zkml compile) names the first blocker only.
         Assert.Contains("node 0 '/conv' (Conv): attribute group = 2", Assert.Throws<UnsupportedOnnxException>(() => b.Load()).Message);
     }
@@ -57,7 +57,7 @@ public sealed class OpsetAndBlockerTests
     public void DownstreamNodeWithItsOwnUnsupportedOpIsABlockerToo()
     {
         var b = new ModelBuilder().Input("x", 1, 4).Output("y");
-        b.Node("LayerNormalization", "/layernorm", ["x"], ["e"]);
+        b.Node("Hardmax", "/hardmax", ["x"], ["e"]);
         b.Node("LogSoftmax", "/logsoftmax", ["e"], ["y"]);
         var r = OnnxInspector.Inspect(Lenient(b));
         Assert.True(r.Nodes[1].IsBlocker);
@@ -68,12 +68,12 @@ public sealed class OpsetAndBlockerTests
     public void ShapeOfABlockedTensorSaysBlockedNotUnsupported()
     {
         var b = new ModelBuilder().Input("x", 1, 4).Output("y").InitInt64("minus1", -1, 1);
-        b.Node("LayerNormalization", "/layernorm", ["x"], ["e"]);
+        b.Node("Hardmax", "/hardmax", ["x"], ["e"]);
         b.Node("Shape", "/shape", ["e"], ["s"]);
         b.Node("Reshape", "/reshape", ["x", "s"], ["y"]);
         var r = OnnxInspector.Inspect(Lenient(b));
         Assert.Equal(1, r.Nodes.Count(n => n.IsBlocker));
-        Assert.Equal("node 1 '/shape' (Shape): blocked by node 0 '/layernorm' (LayerNormalization) (its input 'e' cannot be computed)", r.Nodes[1].Reason);
+        Assert.Equal("node 1 '/shape' (Shape): blocked by node 0 '/hardmax' (Hardmax) (its input 'e' cannot be computed)", r.Nodes[1].Reason);
         Assert.Equal(0, r.Nodes[2].BlockedBy);
         Assert.DoesNotContain("operator Shape is not supported", r.ToText());
     }

@@ -54,9 +54,8 @@ public class UnaryLookupTests
         { "Atan", 13, -3, 3, 2e-3 },
         { "Sqrt", 13, 0.25, 4, 2e-3 },
         { "Log", 13, 0.25, 4, 5e-3 },
-        // The table is symmetric ([−r, r]: the calibration keeps max |x| only), so 1/x near 0 sets the
-        // output scale: coarser than the positive-only functions.
-        { "Reciprocal", 13, 0.5, 4, 5e-2 },
+        { "Reciprocal", 13, 0.5, 4, 1e-2 },
+        { "Reciprocal", 13, -4, -0.5, 1e-2 },
     };
 
     [Theory]
@@ -96,6 +95,30 @@ public class UnaryLookupTests
         var cube = new ModelBuilder(13).Input("x", 1, 8).Output("y").Init("e", [], [3f]).Node("Pow", "p", ["x", "e"], ["y"]);
         var (path, model) = cube.Save();
         try { Assert.DoesNotContain("Lookup", Quantizer.Quantize(model, new InputData("cal", [[1, 2, 3, 4, 5, 6, 7, 8]])).Circuit.Layers.Select(l => l.Op)); }
+        finally { File.Delete(path); }
+    }
+}
+
+/// <summary>Div by a computed tensor: a product with a reciprocal lookup of the divisor.</summary>
+public class DivOfTwoTensorsTests
+{
+    [Fact]
+    public void Div_by_a_computed_positive_tensor_matches_onnx_runtime()
+    {
+        // y = x / (1 + |x|)·… : the divisor softplus(x) + 0.5 is computed and positive.
+        var b = new ModelBuilder(13).Input("x", 1, 8).Output("y").Init("half", [], [0.5f])
+            .Node("Softplus", "sp", ["x"], ["s"]).Node("Add", "add", ["s", "half"], ["d"]).Node("Div", "div", ["x", "d"], ["y"]);
+        var rng = new Random(5);
+        var rows = Enumerable.Range(0, 24).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray()).ToList();
+        var (path, model) = b.Save();
+        try
+        {
+            var q = Quantizer.Quantize(model, new InputData("cal", rows));
+            var r = AccuracyReport.Measure(path, q, new InputData("test", rows.Skip(12).ToList()));
+            Assert.True(r.Outputs[0].MaxAbsError <= 2e-2, $"circuit vs ORT max abs error {r.Outputs[0].MaxAbsError}");
+            Assert.Contains(q.Circuit.Layers.OfType<ZkmlProver.Circuit.LookupLayer>(), l => l.Function == "reciprocal");
+            Assert.Contains("Mul", q.Circuit.Layers.Select(l => l.Op));
+        }
         finally { File.Delete(path); }
     }
 }
