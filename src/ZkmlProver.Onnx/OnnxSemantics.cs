@@ -90,6 +90,44 @@ public static class OnnxSemantics
         return FloatTensor.FromInt64(folded.Name, folded.Shape, folded.Int64Data.Select(v => v - 1));
     }
 
+    /// <summary>
+    /// The part sizes of a Split along an axis of length <paramref name="axisLength"/>, by opset: the
+    /// constant input 'split' (opset ≥ 13) or the attribute 'split' (&lt; 13); without either, equal
+    /// parts, one per output (opset 18's num_outputs: ceil(length / n) each, the last smaller).
+    /// </summary>
+    public static long[] SplitSizes(OnnxNode n, long axisLength, IReadOnlyDictionary<string, FloatTensor> constants, long opset)
+    {
+        string w = n.Where();
+        int outputs = n.Outputs.Length;
+        long[]? sizes = null;
+        if (opset >= 13 && n.HasInput(1))
+        {
+            if (!constants.TryGetValue(n.Inputs[1], out var t))
+                throw new UnsupportedOnnxException($"{w}: input 1 ('{n.Inputs[1]}', split) must be a constant (initializer or Constant node)");
+            sizes = [.. t.Int64Data];
+        }
+        else if (opset < 13 && n.Has("split")) sizes = n.GetInts("split");
+        if (sizes is null)
+        {
+            long parts = opset >= 18 && n.Has("num_outputs") ? n.GetInt("num_outputs", outputs) : outputs;
+            if (parts != outputs) throw new OnnxFormatException($"{w}: num_outputs = {parts} but the node has {outputs} outputs");
+            if (opset >= 18 && n.Has("num_outputs"))
+            {
+                long each = (axisLength + parts - 1) / parts;
+                sizes = Enumerable.Range(0, (int)parts).Select(i => Math.Max(0, Math.Min(each, axisLength - i * each))).ToArray();
+            }
+            else
+            {
+                if (parts == 0 || axisLength % parts != 0) throw new OnnxFormatException($"{w}: axis of length {axisLength} does not split into {parts} equal parts");
+                sizes = Enumerable.Repeat(axisLength / parts, (int)parts).ToArray();
+            }
+        }
+        if (sizes.Length != outputs) throw new OnnxFormatException($"{w}: {sizes.Length} split sizes for {outputs} outputs");
+        if (sizes.Any(v => v < 0) || sizes.Sum() != axisLength)
+            throw new OnnxFormatException($"{w}: split sizes [{string.Join(",", sizes)}] do not add up to the axis length {axisLength}");
+        return sizes;
+    }
+
     /// <summary>A read-only view of a dictionary with one entry replaced.</summary>
     private sealed class OverlayDictionary(IReadOnlyDictionary<string, FloatTensor> inner, string key, FloatTensor value) : IReadOnlyDictionary<string, FloatTensor>
     {

@@ -39,6 +39,7 @@ internal sealed partial class ShapeInference
         ["Gather"] = ["axis"],
         ["Expand"] = [],
         ["Tile"] = [],
+        ["Split"] = ["axis", "split", "num_outputs"],
         ["Trilu"] = ["upper"],
         ["LSTM"] = ["activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size", "input_forget", "layout", "linear_before_reset"],
         ["GRU"] = ["activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size", "input_forget", "layout", "linear_before_reset"],
@@ -110,6 +111,7 @@ internal sealed partial class ShapeInference
         if (!SupportedOps.ContainsKey(n.OpType))
             throw new UnsupportedOnnxException(ConstantFolder.WhyNotFolded(n, shapes, constants, opset));
         if (n.OpType is "LSTM" or "GRU" or "RNN") return Recurrent(n);
+        if (n.OpType == "Split") return Split(n);
         if (n.Outputs.Length == 0 || n.Outputs[0].Length == 0)
             throw new OnnxFormatException($"{w}: node has no output");
 
@@ -508,6 +510,20 @@ internal sealed partial class ShapeInference
             }
         }
         return new OnnxShape(dims);
+    }
+
+    /// <summary>Split of a run-time tensor into parts along a non-batch axis of static length (one output shape per part).</summary>
+    private OnnxShape[] Split(OnnxNode n)
+    {
+        Arity(n, 1, 2);
+        string w = n.Where();
+        var x = In(n, 0);
+        if (constants.ContainsKey(n.Inputs[0])) throw new UnsupportedOnnxException($"{w}: Split of a constant is not supported (opset {opset}); fold it before export");
+        int a = Axis(n, n.GetInt("axis", 0), x.Rank, "axis");
+        if (!x[a].IsKnown) throw new UnsupportedOnnxException($"{w}: Split along the dynamic dimension {a} of {x} is not supported (samples must stay independent)");
+        if (n.Outputs.Any(o => o.Length == 0)) throw new OnnxFormatException($"{w}: a Split output is unnamed");
+        var sizes = OnnxSemantics.SplitSizes(n, x[a].Value, constants, opset);
+        return sizes.Select(len => new OnnxShape(x.Dims.Select((d, i) => i == a ? OnnxDim.Known(len) : d))).ToArray();
     }
 
     /// <summary>LayerNormalization (opset 17): X, Scale, optional B (constants broadcast to X[axis:]); only output 0 (the Mean and InvStdDev outputs unused).</summary>

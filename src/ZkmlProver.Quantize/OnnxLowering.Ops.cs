@@ -53,14 +53,46 @@ public static partial class OnnxLowering
                 else Add(new FReshape(name, false, x, o), n);
                 return;
             }
+            SelectionDense(n, name, x, src, dst, [.. map.Int64Data], o);
+        }
+
+        /// <summary>Output o (per-sample shape dst) = the 0/1 selection of x (per-sample src) given by map
+        /// (flat output index → flat input index, −1 for a zero output), as an exact Dense.</summary>
+        void SelectionDense(OnnxNode n, string name, string x, int[] src, int[] dst, long[] map, string o)
+        {
+            long k = Count(src), mm = Count(dst);
             if (mm * k > MaxMatrix)
-                throw new UnsupportedOnnxException($"{w}: {n.OpType} of per-sample [{string.Join(",", src)}] to [{string.Join(",", dst)}] needs a {mm}×{k} selection matrix, more than {MaxMatrix} weights (opset {m.Opset})");
+                throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} of per-sample [{string.Join(",", src)}] to [{string.Join(",", dst)}] needs a {mm}×{k} selection matrix, more than {MaxMatrix} weights (opset {m.Opset})");
             var wt = new float[mm * k];
-            for (int j = 0; j < mm; j++) if (map.Int64Data[j] >= 0) wt[j * k + map.Int64Data[j]] = 1f; // −1: a zero output
+            for (int j = 0; j < mm; j++) if (map[j] >= 0) wt[j * k + map[j]] = 1f; // −1: a zero output
             string flat = src.Length == 1 ? x : Mid(new FReshape(name + "/flatten", false, x, o + "/flat"), [(int)k]);
-            if (dst.Length == 1) { Add(new FDense(name, flat, name + "/selection", wt, (int)mm, (int)k, null, null, o), n); return; }
+            if (dst.Length == 1) { Mid(new FDense(name, flat, name + "/selection", wt, (int)mm, (int)k, null, null, o), dst); return; }
             string sel = Mid(new FDense(name, flat, name + "/selection", wt, (int)mm, (int)k, null, null, o + "/selected"), [(int)mm]);
-            Add(new FReshape(name + "/reshape", false, sel, o), n);
+            Mid(new FReshape(name + "/reshape", false, sel, o), dst);
+        }
+
+        /// <summary>Split along a per-sample axis: each part a selection (exact), named by its output.</summary>
+        void Split(OnnxNode n, string name)
+        {
+            string x = R(n.Inputs[0]);
+            var src = shapes[x];
+            int axis = SampleAxis(n, n.GetInt("axis", 0), g.ShapeOf(n.Inputs[0]).Rank, "axis");
+            var sizes = OnnxSemantics.SplitSizes(n, src[axis], g.Initializers, m.Opset);
+            int outerCount = src.Take(axis).Aggregate(1, (p, v) => checked(p * v)), innerCount = src.Skip(axis + 1).Aggregate(1, (p, v) => checked(p * v));
+            long offset = 0;
+            for (int part = 0; part < sizes.Length; part++)
+            {
+                int len = (int)sizes[part];
+                int[] dst = [.. src.Take(axis), len, .. src.Skip(axis + 1)];
+                var map = new long[Count(dst)];
+                int j = 0;
+                for (int outer = 0; outer < outerCount; outer++)
+                    for (int i = 0; i < len; i++)
+                        for (int inner = 0; inner < innerCount; inner++)
+                            map[j++] = ((long)outer * src[axis] + offset + i) * innerCount + inner;
+                SelectionDense(n, $"{name}/part{part}", x, src, dst, map, n.Outputs[part]);
+                offset += len;
+            }
         }
 
         void Reduce(OnnxNode n, string name)

@@ -142,6 +142,7 @@ public static partial class OnnxLowering
                     break;
                 }
                 case "Slice": case "Gather": case "Expand": case "Tile": case "Upsample": case "Resize": case "Trilu": Selection(n, name); break;
+                case "Split": Split(n, name); break;
                 case "ReduceMean": case "ReduceSum": case "ReduceMax": case "ReduceMin": Reduce(n, name); break;
                 case "HardSigmoid": case "HardSwish": HardSigmoid(n, name); break;
                 case "PRelu": PRelu(n, name); break;

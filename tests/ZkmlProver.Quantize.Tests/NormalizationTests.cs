@@ -57,3 +57,49 @@ public class NormalizationTests
         Check(b, 24, 2e-2);
     }
 }
+
+/// <summary>Split of a run-time tensor: each part an exact selection, by opset (attribute, input, equal parts, num_outputs).</summary>
+public class SplitTests
+{
+    static void Check(ModelBuilder b, int inputSize, string[] outputs)
+    {
+        var rng = new Random(9);
+        var rows = Enumerable.Range(0, 12).Select(_ => Enumerable.Range(0, inputSize).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray()).ToList();
+        var (path, model) = b.Save();
+        try
+        {
+            var q = Quantizer.Quantize(model, new InputData("cal", rows));
+            var r = AccuracyReport.Measure(path, q, new InputData("test", rows));
+            Assert.Equal(outputs.Length, r.Outputs.Count);
+            Assert.All(r.Outputs, o => Assert.True(o.MaxAbsError <= 1e-3, $"{o.Name}: circuit vs ORT max abs error {o.MaxAbsError}"));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Split_into_unequal_parts_by_attribute_before_opset_13()
+    {
+        var b = new ModelBuilder(11).Input("x", 1, 2, 6).Output("a").Output("b")
+            .Node("Split", "sp", ["x"], ["a", "b"], ModelBuilder.Int("axis", 2), ModelBuilder.Ints("split", 2, 4));
+        Check(b, 12, ["a", "b"]);
+    }
+
+    [Fact]
+    public void Split_by_input_from_opset_13_and_into_equal_parts()
+    {
+        var b = new ModelBuilder(13).Input("x", 1, 6, 2).Output("a").Output("b").Output("c").InitInt64("sizes", 1, 3, 2)
+            .Node("Split", "sp", ["x", "sizes"], ["a", "b", "c"], ModelBuilder.Int("axis", 1));
+        Check(b, 12, ["a", "b", "c"]);
+        var equal = new ModelBuilder(13).Input("x", 1, 6).Output("a").Output("b").Output("c")
+            .Node("Split", "sp", ["x"], ["a", "b", "c"], ModelBuilder.Int("axis", -1));
+        Check(equal, 6, ["a", "b", "c"]);
+    }
+
+    [Fact]
+    public void Split_with_num_outputs_in_opset_18_leaves_the_last_part_smaller()
+    {
+        var b = new ModelBuilder(18).Input("x", 1, 7).Output("a").Output("b").Output("c")
+            .Node("Split", "sp", ["x"], ["a", "b", "c"], ModelBuilder.Int("axis", 1), ModelBuilder.Int("num_outputs", 3));
+        Check(b, 7, ["a", "b", "c"]);
+    }
+}
