@@ -1,0 +1,60 @@
+using System.Text.Json;
+using ZkmlProver.Circuit;
+using ZkmlProver.Onnx;
+using ZkmlProver.Proving;
+using ZkmlProver.Quantize;
+
+namespace ZkmlProver.EndToEnd.Tests;
+
+/// <summary>
+/// Models a user would bring, exported by PyTorch with several opsets (models/pytorch, made by
+/// make_pytorch_models.py): an nn.TransformerEncoder, nn.LSTM, nn.GRU and a LayerNorm/GELU MLP.
+/// Each compiles on its calibration rows, keeps ≥ 99.9 % argmax agreement with ONNX Runtime on 64
+/// held-out rows (so all of them), and proves and verifies a batch.
+/// </summary>
+public sealed class PyTorchExportTests
+{
+    static string Dir(string name) => Path.Combine(Models.RepoRoot, "models", "pytorch", name);
+
+    public static TheoryData<string> Exports => new()
+    {
+        "transformer_encoder_opset13", "transformer_encoder_opset17", "lstm_opset11", "lstm_opset13",
+        "gru_opset11", "gru_opset13", "gelu_mlp_opset13", "gelu_mlp_opset17",
+    };
+
+    [Theory]
+    [MemberData(nameof(Exports))]
+    public void Compiles_keeps_argmax_agreement_on_held_out_rows_and_proves(string name)
+    {
+        string dir = Dir(name), onnx = Path.Combine(dir, "network.onnx");
+        var model = OnnxLoader.Load(onnx);
+        var q = Quantizer.Quantize(model, InputData.Load(Path.Combine(dir, "calibration.json")));
+        var heldout = InputData.Load(Path.Combine(dir, "heldout.json"));
+        Assert.Equal(64, heldout.Count);
+
+        // The export is faithful: ONNX Runtime reproduces PyTorch's outputs on the held-out rows.
+        using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "heldout.json"))))
+        using (var ort = new OrtRunner(onnx))
+        {
+            var torch = doc.RootElement.GetProperty("torch_output").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+            for (int r = 0; r < 8; r++)
+            {
+                var o = ort.Run(heldout.Rows[r])[0];
+                for (int i = 0; i < o.Length; i++) Assert.True(Math.Abs(o[i] - torch[r][i]) < 1e-3, $"ORT vs PyTorch, row {r}[{i}]: {o[i]} vs {torch[r][i]}");
+            }
+        }
+
+        var accuracy = AccuracyReport.Measure(onnx, q, heldout);
+        var output = Assert.Single(accuracy.Outputs);
+        Assert.True(output.Agreement >= 0.999, $"{name}: argmax agreement {output.Agreement:P2} on held-out rows ({output.Disagreements} disagree), max |err| {output.MaxAbsError}");
+
+        var circuit = q.Circuit.Digest is null ? q.Circuit.WithDigest() : q.Circuit;
+        var rows = new InputData(heldout.Source, heldout.Rows.Take(4).ToList());
+        var input = q.QuantizeInputs(rows);
+        var (commitment, key) = ModelCommitter.Commit(circuit, q.Weights, new Random(1));
+        var proof = InferenceProver.Prove(circuit, q.Weights, commitment, key, input, rows.Count, rng: new Random(2));
+        var result = InferenceVerifier.Verify(circuit, commitment, proof.ToBytes());
+        Assert.True(result.Accepted, result.Verdict.Reason);
+        Assert.Equal(ReferenceEvaluator.Evaluate(circuit, q.Weights, input, rows.Count)[circuit.Outputs[0]], result.Proof!.Outputs[0].Values);
+    }
+}
