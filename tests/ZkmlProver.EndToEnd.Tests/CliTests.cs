@@ -428,26 +428,26 @@ public sealed class CliTests(CliModelFixture fx) : IClassFixture<CliModelFixture
         using var t = new TempDir();
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(fx.Onnx));
         var node = model.Graph.Node.First(n => n.OpType == "Sigmoid");
-        node.OpType = "Erf";
-        File.WriteAllBytes(t["erf.onnx"], model.ToByteArray());
+        node.OpType = "Hardmax";
+        File.WriteAllBytes(t["hardmax.onnx"], model.ToByteArray());
 
-        var text = Zkml.Run("inspect", t["erf.onnx"]);
+        var text = Zkml.Run("inspect", t["hardmax.onnx"]);
         Assert.True(text.ExitCode == 1, text.ToString());
-        Assert.Contains("Erf", text.Out);
+        Assert.Contains("Hardmax", text.Out);
         Assert.Contains(node.Name, text.Out);
         Assert.Contains("supported: no", text.Out);
 
-        var json = Zkml.Run("inspect", t["erf.onnx"], "--json");
+        var json = Zkml.Run("inspect", t["hardmax.onnx"], "--json");
         Assert.Equal(1, json.ExitCode);
         using var doc = JsonDocument.Parse(json.Out);
         Assert.False(doc.RootElement.GetProperty("supported").GetBoolean());
         var bad = doc.RootElement.GetProperty("nodes").EnumerateArray().Single(n => !n.GetProperty("supported").GetBoolean());
-        Assert.Equal("Erf", bad.GetProperty("op").GetString());
+        Assert.Equal("Hardmax", bad.GetProperty("op").GetString());
         Assert.Contains(node.Name, bad.GetProperty("reason").GetString());
 
         // compile refuses it in one line naming the node and the op, and writes nothing
-        var compile = Zkml.Run("compile", t["erf.onnx"], "-c", fx.InputJson, "-o", t["out"]);
-        AssertOneErrorLine(compile, 1, "Erf");
+        var compile = Zkml.Run("compile", t["hardmax.onnx"], "-c", fx.InputJson, "-o", t["out"]);
+        AssertOneErrorLine(compile, 1, "Hardmax");
         Assert.False(File.Exists(t["out/circuit.json"]));
 
         var ok = Zkml.Run("inspect", fx.Onnx, "--json");
