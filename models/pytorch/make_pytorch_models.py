@@ -57,12 +57,35 @@ class GeluMlp(nn.Module):
         return self.net(x)
 
 
+class DepthwiseCnn(nn.Module):
+    """MobileNet-style blocks: depthwise 3×3 (group = C), a grouped 3×3 (4 channels per group, stride 2)
+    and a depthwise multiplier-2 3×3, with BatchNorm and ReLU6, global average pool and a linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU6(),
+            nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.BatchNorm2d(8), nn.ReLU6(),
+            nn.Conv2d(8, 16, 1), nn.ReLU(),
+            nn.Conv2d(16, 16, 3, stride=2, padding=1, groups=4), nn.ReLU(),
+            nn.Conv2d(16, 32, 3, padding=1, groups=16), nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 5))
+        for m in self.modules():   # non-trivial batch-norm statistics, so folding them is exercised
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        return self.net(x)
+
+
 MODELS = {
     # name: (module factory, input shape without batch, opsets)
     "transformer_encoder": (Transformer, (8, 16), (13, 17)),
     "lstm": (lambda: Recurrent(nn.LSTM), (6, 8), (11, 13)),
     "gru": (lambda: Recurrent(nn.GRU), (6, 8), (11, 13)),
     "gelu_mlp": (GeluMlp, (20,), (13, 17)),
+    "depthwise_cnn": (DepthwiseCnn, (3, 8, 8), (11, 13)),
 }
 
 

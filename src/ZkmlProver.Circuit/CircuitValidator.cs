@@ -77,7 +77,11 @@ public static class CircuitValidator
             {
                 var x = t(cv.Input); var w = t(cv.Weight);
                 if (x.Shape.Length != 3) throw Bad(layer, $"input must be [C,H,W], is {ShapeUtil.Format(x.Shape)}");
-                if (w.Kind != TensorKind.Weight || w.Shape.Length != 4 || w.Shape[1] != x.Shape[0]) throw Bad(layer, $"weight must be a Weight [O,{x.Shape[0]},kh,kw], is {ShapeUtil.Format(w.Shape)}");
+                int groups = cv.Group ?? 1;
+                if (cv.Group is { } gr && (gr < 2 || x.Shape[0] % gr != 0))
+                    throw Bad(layer, $"group {gr} must be at least 2 (omit it for 1) and divide the {x.Shape[0]} input channels");
+                if (w.Kind != TensorKind.Weight || w.Shape.Length != 4 || w.Shape[1] * groups != x.Shape[0] || w.Shape[0] % groups != 0)
+                    throw Bad(layer, $"weight must be a Weight [O,{x.Shape[0] / groups},kh,kw] with O a multiple of the group count {groups}, is {ShapeUtil.Format(w.Shape)}");
                 CheckGeometry(layer, cv.Pads, cv.Strides, cv.Dilations, [w.Shape[2], w.Shape[3]]);
                 int s = x.Scale + w.Scale;
                 if (cv.Bias is { } bn)

@@ -72,6 +72,11 @@ public sealed record Conv2dLayer : Layer
     public required int[] Pads { get; init; }
     public required int[] Strides { get; init; }
     public required int[] Dilations { get; init; }
+    /// <summary>Grouped convolution: input channels and output channels split into Group groups, output
+    /// channel o reading only the C/Group input channels of its group o / (O/Group) (depthwise: Group = C).
+    /// Weight [O, C/Group, kh, kw]. Null means 1 and is the only way to write 1 (omitted from the JSON,
+    /// so circuits without groups keep their digests).</summary>
+    public int? Group { get; init; }
     protected override string GetOp() => "Conv2d";
     protected override IReadOnlyList<string> GetInputs() => Bias is null ? [Input, Weight] : [Input, Weight, Bias];
 }

@@ -101,14 +101,17 @@ public static partial class ReferenceEvaluator
             return res;
         }
 
+        /// <summary>Conv2d, grouped when <see cref="Conv2dLayer.Group"/> is set: output channel oc reads the
+        /// cg = C/Group input channels starting at (oc / (O/Group))·cg, with weight row [oc, 0..cg).</summary>
         void Conv(Conv2dLayer cv, TensorInfo outT, long[] y)
         {
             var x = Op(cv.Input); var w = values[cv.Weight]; var wT = c.Tensor(cv.Weight);
             long[]? bias = cv.Bias is null ? null : values[cv.Bias];
-            int ci = x.Shape[0], h = x.Shape[1], wd = x.Shape[2];
-            int o = wT.Shape[0], kh = wT.Shape[2], kw = wT.Shape[3];
+            int groups = cv.Group ?? 1;
+            int h = x.Shape[1], wd = x.Shape[2];
+            int o = wT.Shape[0], cg = wT.Shape[1], kh = wT.Shape[2], kw = wT.Shape[3], og = o / groups;
             int oh = outT.Shape[1], ow = outT.Shape[2];
-            if (cv.Dilations[1] == 1 && NoOverflow(cv.Input, cv.Weight, cv.Bias, (long)ci * kh * kw))
+            if (cv.Dilations[1] == 1 && NoOverflow(cv.Input, cv.Weight, cv.Bias, (long)cg * kh * kw))
             {
                 ConvFast(cv, x, w, bias, outT, y);
                 return;
@@ -117,11 +120,13 @@ public static partial class ReferenceEvaluator
             {
                 int xo = x.Offset(s);
                 for (int oc = 0; oc < o; oc++)
+                {
+                    int c0 = oc / og * cg;
                     for (int oy = 0; oy < oh; oy++)
                         for (int ox = 0; ox < ow; ox++)
                         {
                             Int128 acc = bias is null ? 0 : bias[oc];
-                            for (int ic = 0; ic < ci; ic++)
+                            for (int ic = 0; ic < cg; ic++)
                                 for (int ky = 0; ky < kh; ky++)
                                 {
                                     int iy = oy * cv.Strides[0] - cv.Pads[0] + ky * cv.Dilations[0];
@@ -130,12 +135,13 @@ public static partial class ReferenceEvaluator
                                     {
                                         int ix = ox * cv.Strides[1] - cv.Pads[1] + kx * cv.Dilations[1];
                                         if ((uint)ix >= (uint)wd) continue;
-                                        acc += (Int128)x.Data[xo + (ic * h + iy) * wd + ix] * w[((oc * ci + ic) * kh + ky) * kw + kx];
+                                        acc += (Int128)x.Data[xo + ((c0 + ic) * h + iy) * wd + ix] * w[((oc * cg + ic) * kh + ky) * kw + kx];
                                     }
                                 }
                             long idx = (long)s * outT.Size + (oc * oh + oy) * ow + ox;
                             y[idx] = Fit(acc, cv, outT, idx);
                         }
+                }
             }
         }
 
@@ -144,13 +150,16 @@ public static partial class ReferenceEvaluator
         void ConvFast(Conv2dLayer cv, Operand x, long[] w, long[]? bias, TensorInfo outT, long[] y)
         {
             var wT = c.Tensor(cv.Weight);
-            int ci = x.Shape[0], h = x.Shape[1], wd = x.Shape[2];
-            int o = wT.Shape[0], kh = wT.Shape[2], kw = wT.Shape[3];
+            int groups = cv.Group ?? 1;
+            int h = x.Shape[1], wd = x.Shape[2];
+            int o = wT.Shape[0], cg = wT.Shape[1], kh = wT.Shape[2], kw = wT.Shape[3], og = o / groups;
             int oh = outT.Shape[1], ow = outT.Shape[2];
             for (int s = 0; s < batch; s++)
             {
                 int xo = x.Offset(s);
                 for (int oc = 0; oc < o; oc++)
+                {
+                    int c0 = oc / og * cg;
                     for (int oy = 0; oy < oh; oy++)
                         for (int ox = 0; ox < ow; ox++)
                         {
@@ -158,16 +167,17 @@ public static partial class ReferenceEvaluator
                             int left = ox * cv.Strides[1] - cv.Pads[1];
                             int k0 = Math.Max(0, -left), k1 = Math.Min(kw, wd - left);
                             if (k1 > k0)
-                                for (int ic = 0; ic < ci; ic++)
+                                for (int ic = 0; ic < cg; ic++)
                                     for (int ky = 0; ky < kh; ky++)
                                     {
                                         int iy = oy * cv.Strides[0] - cv.Pads[0] + ky * cv.Dilations[0];
                                         if ((uint)iy >= (uint)h) continue;
-                                        acc += TensorPrimitives.Dot<long>(x.Data.AsSpan(xo + (ic * h + iy) * wd + left + k0, k1 - k0),
-                                            w.AsSpan(((oc * ci + ic) * kh + ky) * kw + k0, k1 - k0));
+                                        acc += TensorPrimitives.Dot<long>(x.Data.AsSpan(xo + ((c0 + ic) * h + iy) * wd + left + k0, k1 - k0),
+                                            w.AsSpan(((oc * cg + ic) * kh + ky) * kw + k0, k1 - k0));
                                     }
                             y[(long)s * outT.Size + (oc * oh + oy) * ow + ox] = acc;
                         }
+                }
             }
         }
 

@@ -327,7 +327,7 @@ internal sealed partial class ShapeInference
         string w = n.Where();
         var x = In(n, 0);
         long group = n.GetInt("group", 1);
-        if (group != 1) throw new UnsupportedOnnxException($"{w}: attribute group = {group} is not supported (only 1, opset {opset}); grouped and depthwise convolution are not supported yet");
+        if (group < 1) throw new OnnxFormatException($"{w}: attribute group = {group} must be at least 1");
         var wt = Const(n, 1, "W, the kernel");
         long[] ws = [.. wt.Shape];
         // 1-D convolution ([N,C,L], W [O,C,k]) is a 2-D one of height 1.
@@ -340,8 +340,14 @@ internal sealed partial class ShapeInference
         }
         if (x.Rank != 4) throw new UnsupportedOnnxException($"{w}: input has shape {x}; only 1-D and 2-D convolution (input [N,C,L] or [N,C,H,W]) are supported (opset {opset})");
         if (ws.Length != 4) throw new UnsupportedOnnxException($"{w}: kernel W has shape [{string.Join(",", wt.Shape)}]; only 1-D and 2-D convolution (W [O,C,k] or [O,C,kh,kw]) are supported");
-        if (x[1].IsKnown && x[1].Value != ws[1])
-            throw new OnnxFormatException($"{w}: input has {x[1].Value} channels but W [{string.Join(",", wt.Shape)}] expects {ws[1]}");
+        if (x[1].IsKnown && x[1].Value != ws[1] * group)
+            throw new OnnxFormatException($"{w}: input has {x[1].Value} channels but W [{string.Join(",", wt.Shape)}] with group = {group} expects {ws[1] * group}");
+        if (ws[0] % group != 0)
+            throw new OnnxFormatException($"{w}: W has {ws[0]} output channels, not a multiple of group = {group}");
+        // The grouped proof step splits the output-channel index into (group, channel in group) bits.
+        long perGroup = ws[0] / group;
+        if (group > 1 && (perGroup & (perGroup - 1)) != 0)
+            throw new UnsupportedOnnxException($"{w}: grouped convolution with {perGroup} output channels per group is not supported (opset {opset}); only a power of two per group (depthwise: 1 or a power-of-two multiplier)");
         var ks = n.GetInts("kernel_shape");
         if (ks is not null && (ks.Length != 2 || ks[0] != ws[2] || ks[1] != ws[3]))
             throw new OnnxFormatException($"{w}: attribute kernel_shape = [{string.Join(",", ks)}] does not match W [{string.Join(",", wt.Shape)}]");

@@ -80,6 +80,31 @@ public sealed class GatherMap(TensorLayout outLayout, TensorLayout inLayout, int
         return new GatherMap(outLayout, inLayout, [.. outs], [.. ins]);
     }
 
+    /// <summary>The im2col of a grouped convolution: output [G, H′, W′, C/G, kh, kw] (group outermost),
+    /// cell (g, h′, w′, c′, i, j) reading input channel g·C/G + c′ of [C, H, W]; no pair outside the input.</summary>
+    public static GatherMap GroupedIm2Col(int groups, int c, int h, int w, int kh, int kw, int[] strides, int[] pads, int[] dilations, int outH, int outW)
+    {
+        int cg = c / groups;
+        var inLayout = new TensorLayout([c, h, w]);
+        var outLayout = new TensorLayout([groups, outH, outW, cg, kh, kw]);
+        var outs = new List<int>();
+        var ins = new List<int>();
+        for (int gr = 0; gr < groups; gr++)
+            for (int oh = 0; oh < outH; oh++)
+                for (int ow = 0; ow < outW; ow++)
+                    for (int ch = 0; ch < cg; ch++)
+                        for (int i = 0; i < kh; i++)
+                            for (int j = 0; j < kw; j++)
+                            {
+                                int ih = oh * strides[0] + i * dilations[0] - pads[0];
+                                int iw = ow * strides[1] + j * dilations[1] - pads[1];
+                                if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                                outs.Add(outLayout.PaddedIndex((((((long)gr * outH + oh) * outW + ow) * cg + ch) * kh + i) * kw + j));
+                                ins.Add(inLayout.PaddedIndex(((long)(gr * cg + ch) * h + ih) * w + iw));
+                            }
+        return new GatherMap(outLayout, inLayout, [.. outs], [.. ins]);
+    }
+
     /// <summary>Maps of a 2-D window operator over [C, H, W] (pooling slots or im2col).</summary>
     /// <param name="slot">For pooling: the window cell (i, j) this map selects; null for im2col (all cells, output [H′, W′, C, kh, kw]).</param>
     /// <param name="replaceOutside">Pooling slots only: a cell outside the input (padding) reads the

@@ -215,7 +215,8 @@ public sealed class InferencePlan
         string? why = l switch
         {
             DenseLayer d => DenseSupported(d),
-            RescaleLayer or ReluLayer or LeakyReluLayer or ClipLayer or LookupLayer or SoftmaxLayer or Conv2dLayer
+            Conv2dLayer cv => Steps.GroupedConvStep.Supported(this, cv),
+            RescaleLayer or ReluLayer or LeakyReluLayer or ClipLayer or LookupLayer or SoftmaxLayer
                 or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer or FlattenLayer or ReshapeLayer or TransposeLayer or ConcatLayer => null,
             MatMulLayer mm => Steps.MatMulStep.Supported(this, mm),
             AddLayer or SubLayer or MulLayer or ChannelAffineLayer => Broadcasts(l),

@@ -138,7 +138,8 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
                 int per = c.W.Length / c.WShape[0];
                 double worst = WorstRows(weights[w.Name], c.WShape[0], per, b is null ? null : weights[b.Name], x.Bits);
                 var y = Out(op, s, AccBits(c.Output, s, worst), true);
-                layers.Add(new Conv2dLayer { Name = c.Node, Input = x.Name, Weight = w.Name, Bias = b?.Name, Pads = c.Pads, Strides = c.Strides, Dilations = c.Dilations, Output = y.Name });
+                layers.Add(new Conv2dLayer { Name = c.Node, Input = x.Name, Weight = w.Name, Bias = b?.Name, Pads = c.Pads, Strides = c.Strides, Dilations = c.Dilations,
+                    Group = c.Group > 1 ? c.Group : null, Output = y.Name });
                 break;
             }
             case FMatMul mm:

@@ -39,7 +39,8 @@ public static class FloatEvaluator
                 case FConv c:
                 {
                     var x = v[c.Input]; var xs = g.Shapes[c.Input];
-                    int ci = xs[0], h = xs[1], wd = xs[2], kh = c.WShape[2], kw = c.WShape[3], oh = outShape[1], ow = outShape[2];
+                    // Grouped: output channel oc reads the cg = WShape[1] input channels from (oc / og)·cg.
+                    int cg = c.WShape[1], og = c.WShape[0] / c.Group, h = xs[1], wd = xs[2], kh = c.WShape[2], kw = c.WShape[3], oh = outShape[1], ow = outShape[2];
                     int sx = c.Strides[1], dx = c.Dilations[1];
                     var cw = Wide(c.W);
                     for (int oc = 0; oc < c.WShape[0]; oc++)
@@ -53,12 +54,12 @@ public static class FloatEvaluator
                                 int k0 = left >= 0 ? 0 : (-left + dx - 1) / dx;
                                 int k1 = Math.Min(kw, (wd - left + dx - 1) / dx);
                                 if (k1 <= k0) { y[(oc * oh + oy) * ow + ox] = acc; continue; }
-                                for (int ic = 0; ic < ci; ic++)
+                                for (int ic = 0; ic < cg; ic++)
                                     for (int ky = 0; ky < kh; ky++)
                                     {
                                         int iy = oy * c.Strides[0] - c.Pads[0] + ky * c.Dilations[0];
                                         if ((uint)iy >= (uint)h) continue;
-                                        int wBase = ((oc * ci + ic) * kh + ky) * kw, xBase = (ic * h + iy) * wd + left;
+                                        int wBase = ((oc * cg + ic) * kh + ky) * kw, xBase = (((oc / og) * cg + ic) * h + iy) * wd + left;
                                         if (dx == 1)
                                             acc += TensorPrimitives.Dot<double>(x.AsSpan(xBase + k0, k1 - k0), cw.AsSpan(wBase + k0, k1 - k0));
                                         else

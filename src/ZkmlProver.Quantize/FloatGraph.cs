@@ -41,8 +41,8 @@ public abstract record FOp(string Node, string Output)
 public sealed record FDense(string Node, string Input, string WName, float[] W, int M, int K, string? BName, float[]? B, string Output) : FOp(Node, Output)
 { public override IEnumerable<string> ActivationInputs => [Input]; }
 
-/// <summary>2-D convolution, W [O,C,kh,kw], pads [t,l,b,r].</summary>
-public sealed record FConv(string Node, string Input, string WName, float[] W, int[] WShape, string? BName, float[]? B, int[] Pads, int[] Strides, int[] Dilations, string Output) : FOp(Node, Output)
+/// <summary>2-D convolution, W [O,C/Group,kh,kw], pads [t,l,b,r]; Group &gt; 1: grouped (depthwise when Group = C).</summary>
+public sealed record FConv(string Node, string Input, string WName, float[] W, int[] WShape, string? BName, float[]? B, int[] Pads, int[] Strides, int[] Dilations, string Output, int Group = 1) : FOp(Node, Output)
 { public override IEnumerable<string> ActivationInputs => [Input]; }
 
 /// <summary>MatMul of two activations, or of an activation and a constant B of rank ≠ 2 (batched).</summary>

@@ -243,7 +243,7 @@ public static partial class OnnxLowering
                     geo = geo with { PadLeft = 0, PadRight = 0 };
                 }
                 op = new FConv(name, img, n.Inputs[1], [.. wt.Data], ws, bias is null ? null : n.Inputs[2], bias is null ? null : [.. bias.Data],
-                    geo.Pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o + "/out2d");
+                    geo.Pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o + "/out2d", (int)n.GetInt("group", 1));
             }
             else if (n.OpType == "GlobalAveragePool")
                 op = new FPool(name, false, img, [1, src[1]], [1, 1], [0, 0, 0, 0], [1, 1], false, false, o + "/out2d");

@@ -197,7 +197,7 @@ public static partial class OnnxLowering
                     }
                     Add(new FConv(name, cin, n.Inputs[1], [.. wt.Data], wt.Shape.Select(d => (int)d).ToArray(),
                         bias is null ? null : n.Inputs[2], bias is null ? null : [.. bias.Data],
-                        pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o), n);
+                        pads, [geo.StrideH, geo.StrideW], [geo.DilationH, geo.DilationW], o, (int)n.GetInt("group", 1)), n);
                     break;
                 }
                 case "Pad":

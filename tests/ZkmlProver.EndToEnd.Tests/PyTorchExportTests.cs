@@ -19,8 +19,35 @@ public sealed class PyTorchExportTests
     public static TheoryData<string> Exports => new()
     {
         "transformer_encoder_opset13", "transformer_encoder_opset17", "lstm_opset11", "lstm_opset13",
-        "gru_opset11", "gru_opset13", "gelu_mlp_opset13", "gelu_mlp_opset17",
+        "gru_opset11", "gru_opset13", "gelu_mlp_opset13", "gelu_mlp_opset17", "depthwise_cnn_opset11", "depthwise_cnn_opset13",
     };
+
+    /// <summary>
+    /// A consistent cheater (every computed tensor changed with everything downstream recomputed;
+    /// non-boolean bits) against the grouped/depthwise convolutions and the attention block: every
+    /// attempt produces a proof and every proof is rejected.
+    /// </summary>
+    [Theory]
+    [InlineData("depthwise_cnn_opset13", false)]
+    public void A_consistent_cheater_is_rejected(string name, bool privateInput) => RejectConsistentCheater(name, privateInput);
+
+    /// <summary>The same on the transformer block and with committed inputs: about 8 minutes, so not in the default run.</summary>
+    [SlowTheory]
+    [InlineData("transformer_encoder_opset17", false)]
+    [InlineData("depthwise_cnn_opset13", true)]
+    public void A_consistent_cheater_is_rejected_slow(string name, bool privateInput) => RejectConsistentCheater(name, privateInput);
+
+    static void RejectConsistentCheater(string name, bool privateInput)
+    {
+        string dir = Dir(name);
+        var q = Quantizer.Quantize(OnnxLoader.Load(Path.Combine(dir, "network.onnx")), InputData.Load(Path.Combine(dir, "calibration.json")));
+        var circuit = q.Circuit.Digest is null ? q.Circuit.WithDigest() : q.Circuit;
+        var heldout = InputData.Load(Path.Combine(dir, "heldout.json"));
+        var input = q.QuantizeInputs(new InputData(heldout.Source, heldout.Rows.Take(2).ToList()));
+        var (commitment, key) = ModelCommitter.Commit(circuit, q.Weights, new Random(1));
+        int rejected = ConsistentCheater.RejectAll(circuit, commitment, ConsistentCheater.Attempts(circuit, q.Weights, commitment, key, input, 2, privateInput));
+        Assert.True(rejected > 10, $"only {rejected} cheating attempts");
+    }
 
     [Theory]
     [MemberData(nameof(Exports))]
@@ -56,5 +83,14 @@ public sealed class PyTorchExportTests
         var result = InferenceVerifier.Verify(circuit, commitment, proof.ToBytes());
         Assert.True(result.Accepted, result.Verdict.Reason);
         Assert.Equal(ReferenceEvaluator.Evaluate(circuit, q.Weights, input, rows.Count)[circuit.Outputs[0]], result.Proof!.Outputs[0].Values);
+    }
+}
+
+/// <summary>A theory that runs only with ZKML_SLOW_TESTS=1 (skipped with that message otherwise).</summary>
+public sealed class SlowTheoryAttribute : TheoryAttribute
+{
+    public SlowTheoryAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("ZKML_SLOW_TESTS") != "1") Skip = "slow (minutes): set ZKML_SLOW_TESTS=1 to run";
     }
 }

@@ -33,6 +33,7 @@ public static class ConvStep
 
     public static void Prove(ProverContext ctx, Conv2dLayer layer, EvalClaim y)
     {
+        if (layer.Group is > 1) { GroupedConvStep.Prove(ctx, layer, y); return; }
         var s = ctx.Session;
         var g = Shapes(ctx.Plan, layer);
         var (rb, ro, rp) = Split(y.Point, g);
@@ -73,6 +74,7 @@ public static class ConvStep
 
     public static void Verify(VerifierContext ctx, Conv2dLayer layer, EvalClaim y)
     {
+        if (layer.Group is > 1) { GroupedConvStep.Verify(ctx, layer, y); return; }
         var v = ctx.Session;
         var g = Shapes(ctx.Plan, layer);
         var (rb, ro, rp) = Split(y.Point, g);
@@ -93,11 +95,11 @@ public static class ConvStep
         ctx.ClaimView(layer.Input, g.Im2Col, cp);
     }
 
-    private static (Fr[] Rb, Fr[] Ro, Fr[] Rp) Split(Fr[] r, Geometry g)
+    internal static (Fr[] Rb, Fr[] Ro, Fr[] Rp) Split(Fr[] r, Geometry g)
         => (r[..g.BatchVars], r[g.BatchVars..(g.BatchVars + g.OVars)], r[(g.BatchVars + g.OVars)..]);
 
     /// <summary>Bias broadcast gate: the MLE of [b &lt; B]·[h′ &lt; H′]·[w′ &lt; W′] at (r_b, r_p).</summary>
-    private static Fr Gate(int batch, Geometry g, Fr[] rb, Fr[] rp)
+    internal static Fr Gate(int batch, Geometry g, Fr[] rb, Fr[] rp)
     {
         int hv = Mle.NumVars(g.OutH);
         return TensorLayout.PrefixIndicator(batch, rb) * TensorLayout.PrefixIndicator(g.OutH, rp[..hv]) * TensorLayout.PrefixIndicator(g.OutW, rp[hv..]);
