@@ -84,10 +84,16 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void GroupedConvNamesAttribute()
+    public void GroupedConvMismatchesAndUnsupportedGroupSizesAreNamed()
     {
-        var e = Fails<UnsupportedOnnxException>(() => ModelBuilder.Conv(ModelBuilder.Int("group", 2)).Load());
-        Assert.Equal("test.onnx: node 0 '/conv/Conv' (Conv): attribute group = 2 is not supported (only 1, opset 13); grouped and depthwise convolution are not supported yet", e.Message);
+        // The shared Conv: x [1,2,5,5], W [3,2,3,3]: group 2 would need W [·,1,3,3].
+        var e = Fails<OnnxFormatException>(() => ModelBuilder.Conv(ModelBuilder.Int("group", 2)).Load());
+        Assert.Equal("test.onnx: node 0 '/conv/Conv' (Conv): input has 2 channels but W [3,2,3,3] with group = 2 expects 4", e.Message);
+        // Depthwise with 3 output channels per group: not a power of two.
+        var b = new ModelBuilder().Input("x", 1, 2, 5, 5).Output("y").Init("W", [6, 1, 3, 3], new float[54]);
+        b.Node("Conv", "/dw", ["x", "W"], ["y"]).Attribute.Add(ModelBuilder.Int("group", 2));
+        Assert.Equal("test.onnx: node 0 '/dw' (Conv): grouped convolution with 3 output channels per group is not supported (opset 13); only a power of two per group (depthwise: 1 or a power-of-two multiplier)",
+            Fails<UnsupportedOnnxException>(() => b.Load()).Message);
     }
 
     [Fact]

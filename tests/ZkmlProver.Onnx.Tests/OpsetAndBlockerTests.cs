@@ -30,12 +30,12 @@ public sealed class OpsetAndBlockerTests
     [Fact]
     public void OneBlockerMarksDownstreamNodesBlockedNotUnsupported()
     {
-        // Grouped Conv → Relu → Add(·, x-branch) → Flatten → Gemm; one independent Hardmax elsewhere.
+        // Grouped Conv (3 output channels per group: unsupported) → Relu → Add → Flatten → Gemm; one independent Hardmax elsewhere.
         var b = new ModelBuilder().Input("x", 1, 4, 3, 3).Output("y").Output("e")
-            .Init("W", [4, 2, 1, 1], new float[8]).Init("G", [36, 2], new float[72]);
+            .Init("W", [6, 2, 1, 1], new float[12]).Init("G", [54, 2], new float[108]);
         b.Node("Conv", "/conv", ["x", "W"], ["c"]).Attribute.Add(ModelBuilder.Int("group", 2));
         b.Node("Relu", "/relu", ["c"], ["r"]);
-        b.Node("Add", "/add", ["r", "x"], ["a"]);
+        b.Node("Add", "/add", ["r", "r"], ["a"]);
         b.Node("Flatten", "/flat", ["a"], ["f"]);
         b.Node("Gemm", "/fc", ["f", "G"], ["y"]);
         b.Node("Hardmax", "/hardmax", ["x"], ["e"]);
@@ -50,7 +50,7 @@ public sealed class OpsetAndBlockerTests
         Assert.Equal([new InspectedOp("Conv", 1, false), new InspectedOp("Relu", 1, true), new InspectedOp("Add", 1, true),
             new InspectedOp("Flatten", 1, true), new InspectedOp("Gemm", 1, true), new InspectedOp("Hardmax", 1, false)], r.Ops);
         // Strict loading (zkml compile) names the first blocker only.
-        Assert.Contains("node 0 '/conv' (Conv): attribute group = 2", Assert.Throws<UnsupportedOnnxException>(() => b.Load()).Message);
+        Assert.Contains("node 0 '/conv' (Conv): grouped convolution with 3 output channels per group", Assert.Throws<UnsupportedOnnxException>(() => b.Load()).Message);
     }
 
     [Fact]
