@@ -182,6 +182,15 @@ public static class CircuitValidator
                 if (ShapeUtil.Size(x.Shape) != ShapeUtil.Size(o.Shape)) throw Bad(layer, $"cannot reshape {ShapeUtil.Format(x.Shape)} to {ShapeUtil.Format(o.Shape)}");
                 return (o.Shape, x.Scale);
             }
+            case SelectLayer sl:
+            {
+                var x = t(sl.Input);
+                if (sl.Shape.Length == 0 || sl.Shape.Any(d => d < 1)) throw Bad(layer, $"shape {ShapeUtil.Format(sl.Shape)} must have positive dimensions");
+                if (sl.Indices.LongLength != ShapeUtil.Size(sl.Shape)) throw Bad(layer, $"{sl.Indices.LongLength} indices for shape {ShapeUtil.Format(sl.Shape)}");
+                foreach (long i in sl.Indices)
+                    if (i < -1 || i >= x.Size) throw Bad(layer, $"index {i} is outside the input's {x.Size} elements (−1 selects 0)");
+                return (sl.Shape, x.Scale);
+            }
             case TransposeLayer tr:
             {
                 var x = t(tr.Input);

@@ -26,6 +26,7 @@ namespace ZkmlProver.Circuit;
 [JsonDerivedType(typeof(ReshapeLayer), "Reshape")]
 [JsonDerivedType(typeof(FlattenLayer), "Flatten")]
 [JsonDerivedType(typeof(TransposeLayer), "Transpose")]
+[JsonDerivedType(typeof(SelectLayer), "Select")]
 [JsonDerivedType(typeof(ConcatLayer), "Concat")]
 public abstract record Layer
 {
@@ -241,6 +242,19 @@ public sealed record FlattenLayer : Layer
 {
     public required string Input { get; init; }
     protected override string GetOp() => "Flatten";
+    protected override IReadOnlyList<string> GetInputs() => [Input];
+}
+
+/// <summary>Per-sample selection by a public index map: Y[o] = X[Indices[o]] (row-major per-sample
+/// indices), 0 where Indices[o] = −1; Y has per-sample shape <see cref="Shape"/>. Slice, Split, Gather
+/// by constant indices, Expand, Tile, nearest Resize/Upsample and Trilu of a computed tensor: proven as
+/// a view (a public map, nothing committed), like Transpose.</summary>
+public sealed record SelectLayer : Layer
+{
+    public required string Input { get; init; }
+    public required int[] Shape { get; init; }
+    public required long[] Indices { get; init; }
+    protected override string GetOp() => "Select";
     protected override IReadOnlyList<string> GetInputs() => [Input];
 }
 

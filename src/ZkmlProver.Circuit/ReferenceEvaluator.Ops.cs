@@ -295,6 +295,18 @@ public static partial class ReferenceEvaluator
                     }
         }
 
+        void Select(SelectLayer sl, TensorInfo outT, long[] y)
+        {
+            var x = Op(sl.Input);
+            for (int s = 0; s < batch; s++)
+            {
+                int xo = x.Offset(s);
+                long yo = (long)s * outT.Size;
+                for (int o = 0; o < sl.Indices.Length; o++)
+                    y[yo + o] = sl.Indices[o] < 0 ? 0 : x.Data[xo + sl.Indices[o]];
+            }
+        }
+
         void Transpose(TransposeLayer tr, TensorInfo outT, long[] y)
         {
             var x = Op(tr.Input);

@@ -147,6 +147,7 @@ public static partial class ReferenceEvaluator
                 case ReshapeLayer rs: Array.Copy(values[rs.Input], y, y.Length); break;
                 case FlattenLayer fl: Array.Copy(values[fl.Input], y, y.Length); break;
                 case TransposeLayer tr: Transpose(tr, outT, y); break;
+                case SelectLayer sl: Select(sl, outT, y); break;
                 case ConcatLayer cc: Concat(cc, outT, y); break;
                 default: throw new CircuitFormatException($"layer '{layer.Name}': unknown layer type {layer.GetType().Name}");
             }

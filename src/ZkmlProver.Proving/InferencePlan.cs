@@ -217,7 +217,7 @@ public sealed class InferencePlan
             DenseLayer d => DenseSupported(d),
             Conv2dLayer cv => Steps.GroupedConvStep.Supported(this, cv),
             RescaleLayer or ReluLayer or LeakyReluLayer or ClipLayer or LookupLayer or SoftmaxLayer
-                or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer or FlattenLayer or ReshapeLayer or TransposeLayer or ConcatLayer => null,
+                or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer or FlattenLayer or ReshapeLayer or TransposeLayer or SelectLayer or ConcatLayer => null,
             MatMulLayer mm => Steps.MatMulStep.Supported(this, mm),
             AddLayer or SubLayer or MulLayer or ChannelAffineLayer => Broadcasts(l),
             _ => $"the {l.Op} layer",

@@ -171,7 +171,7 @@ public static class InferenceProver
                 case MatMulLayer mm: MatMulStep.Prove(ctx, mm, claim); break;
                 case MulConstLayer mc: MulConstStep.Prove(ctx, mc, claim); break;
                 case ChannelAffineLayer ca: ChannelAffineStep.Prove(ctx, ca, claim); break;
-                case TransposeLayer or FlattenLayer or ReshapeLayer: ViewSteps.ProveMove(ctx, layer, claim); break;
+                case TransposeLayer or FlattenLayer or ReshapeLayer or SelectLayer: ViewSteps.ProveMove(ctx, layer, claim); break;
                 case ConcatLayer cc: ViewSteps.ProveConcat(ctx, cc, claim); break;
                 default: throw new ProvingException($"layer '{layer.Name}' ({layer.Op}) is not supported by the prover");
             }

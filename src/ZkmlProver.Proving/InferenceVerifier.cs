@@ -130,7 +130,7 @@ public static class InferenceVerifier
                 case MatMulLayer mm: MatMulStep.Verify(ctx, mm, claim); break;
                 case MulConstLayer mc: MulConstStep.Verify(ctx, mc, claim); break;
                 case ChannelAffineLayer ca: ChannelAffineStep.Verify(ctx, ca, claim); break;
-                case TransposeLayer or FlattenLayer or ReshapeLayer: ViewSteps.VerifyMove(ctx, layer, claim); break;
+                case TransposeLayer or FlattenLayer or ReshapeLayer or SelectLayer: ViewSteps.VerifyMove(ctx, layer, claim); break;
                 case ConcatLayer cc: ViewSteps.VerifyConcat(ctx, cc, claim); break;
                 default: VerifierSession.Fail($"layer '{layer.Name}' ({layer.Op}) is not supported"); break;
             }

@@ -80,6 +80,7 @@ public sealed class ProvenRanges
                 ChannelAffineLayer ca => In(ca.Input) * In(ca.Weight) + In(ca.Bias),
                 MaxPool2dLayer mp => In(mp.Input),
                 ReshapeLayer or FlattenLayer or TransposeLayer => In(l.Inputs[0]),
+                SelectLayer sl => sl.Indices.Contains(-1) ? In(sl.Input).Union(IntRange.Point(0)) : In(sl.Input),
                 ConcatLayer cc => cc.InputList.Select(In).Aggregate((x, y) => x.Union(y)),
                 _ => throw new ProvingException($"layer '{l.Name}' ({l.Op}): no proven-range rule for this layer"),
             };

@@ -226,6 +226,13 @@ sealed class Emitter(FloatGraph g, Dictionary<string, double> maxAbs, QuantizeOp
                 layers.Add(r.IsFlatten ? new FlattenLayer { Name = r.Node, Input = x.Name, Output = y.Name } : new ReshapeLayer { Name = r.Node, Input = x.Name, Output = y.Name });
                 break;
             }
+            case FSelect sel:
+            {
+                var x = NeedPref(sel.Input);
+                var y = Out(op, x.Scale, x.Bits);
+                layers.Add(new SelectLayer { Name = sel.Node, Input = x.Name, Shape = g.Shapes[sel.Output], Indices = sel.Indices, Output = y.Name });
+                break;
+            }
             case FTranspose t:
             {
                 var x = NeedPref(t.Input);

@@ -126,6 +126,7 @@ public static class FloatEvaluator
                     break;
                 }
                 case FReshape r: Array.Copy(v[r.Input], y, size); break;
+                case FSelect sel: { var x = v[sel.Input]; for (int i = 0; i < size; i++) y[i] = sel.Indices[i] < 0 ? 0 : x[sel.Indices[i]]; break; }
                 case FTranspose t:
                 {
                     var x = v[t.Input]; var xs = g.Shapes[t.Input]; var st = ShapeUtil.Strides(xs);

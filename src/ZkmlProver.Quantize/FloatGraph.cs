@@ -98,6 +98,10 @@ public sealed record FReshape(string Node, bool IsFlatten, string Input, string 
 { public override IEnumerable<string> ActivationInputs => [Input]; }
 
 /// <summary>Transpose with a per-sample permutation.</summary>
+/// <summary>Per-sample selection: Y[o] = X[Indices[o]], 0 where Indices[o] = −1 (Slice, Split, Gather, Expand, Tile, Resize, Trilu).</summary>
+public sealed record FSelect(string Node, string Input, long[] Indices, string Output) : FOp(Node, Output)
+{ public override IEnumerable<string> ActivationInputs => [Input]; }
+
 public sealed record FTranspose(string Node, string Input, int[] Perm, string Output) : FOp(Node, Output)
 { public override IEnumerable<string> ActivationInputs => [Input]; }
 

@@ -4,8 +4,8 @@ namespace ZkmlProver.Quantize;
 
 /// <summary>
 /// Lowerings of ONNX ops to the existing float ops (and so to existing circuit layers):
-/// Slice/Gather/Expand/Tile/Upsample/Resize/Trilu of a run-time tensor as a 0/1 selection matrix
-/// (an exact Dense; a zero row where Trilu zeroes),
+/// Slice/Gather/Expand/Tile/Upsample/Resize/Trilu/Split of a run-time tensor as a Select (a public
+/// index map, −1 where Trilu zeroes; proven as a view, nothing committed),
 /// ReduceMean/ReduceSum as Transpose → Reshape → Dense (weights 1/n or 1) → Reshape, ReduceMax/Min
 /// as a 1 × n max pool (min(x) = −max(−x)),
 /// HardSigmoid/HardSwish as MulConst → Add → Clip (→ Mul), PRelu as LeakyRelu (one slope) or
@@ -53,22 +53,15 @@ public static partial class OnnxLowering
                 else Add(new FReshape(name, false, x, o), n);
                 return;
             }
-            SelectionDense(n, name, x, src, dst, [.. map.Int64Data], o);
+            Select(n, name, x, src, dst, [.. map.Int64Data], o);
         }
 
-        /// <summary>Output o (per-sample shape dst) = the 0/1 selection of x (per-sample src) given by map
-        /// (flat output index → flat input index, −1 for a zero output), as an exact Dense.</summary>
-        void SelectionDense(OnnxNode n, string name, string x, int[] src, int[] dst, long[] map, string o)
+        /// <summary>Output o (per-sample shape dst) = x selected by map (flat output index → flat input
+        /// index, −1 for a zero output): a Select layer, proven as a public view (nothing committed).</summary>
+        void Select(OnnxNode n, string name, string x, int[] src, int[] dst, long[] map, string o)
         {
-            long k = Count(src), mm = Count(dst);
-            if (mm * k > MaxMatrix)
-                throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} of per-sample [{string.Join(",", src)}] to [{string.Join(",", dst)}] needs a {mm}×{k} selection matrix, more than {MaxMatrix} weights (opset {m.Opset})");
-            var wt = new float[mm * k];
-            for (int j = 0; j < mm; j++) if (map[j] >= 0) wt[j * k + map[j]] = 1f; // −1: a zero output
-            string flat = src.Length == 1 ? x : Mid(new FReshape(name + "/flatten", false, x, o + "/flat"), [(int)k]);
-            if (dst.Length == 1) { Mid(new FDense(name, flat, name + "/selection", wt, (int)mm, (int)k, null, null, o), dst); return; }
-            string sel = Mid(new FDense(name, flat, name + "/selection", wt, (int)mm, (int)k, null, null, o + "/selected"), [(int)mm]);
-            Mid(new FReshape(name + "/reshape", false, sel, o), dst);
+            if (map.LongLength != Count(dst)) throw new UnsupportedOnnxException($"{n.Where()}: {n.OpType} selects {map.LongLength} elements for an output of {Count(dst)}");
+            Mid(new FSelect(name, x, map, o), dst);
         }
 
         /// <summary>Split along a per-sample axis: each part a selection (exact), named by its output.</summary>
@@ -90,7 +83,7 @@ public static partial class OnnxLowering
                     for (int i = 0; i < len; i++)
                         for (int inner = 0; inner < innerCount; inner++)
                             map[j++] = ((long)outer * src[axis] + offset + i) * innerCount + inner;
-                SelectionDense(n, $"{name}/part{part}", x, src, dst, map, n.Outputs[part]);
+                Select(n, $"{name}/part{part}", x, src, dst, map, n.Outputs[part]);
                 offset += len;
             }
         }

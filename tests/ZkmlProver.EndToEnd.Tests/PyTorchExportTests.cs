@@ -94,3 +94,29 @@ public sealed class SlowTheoryAttribute : TheoryAttribute
         if (Environment.GetEnvironmentVariable("ZKML_SLOW_TESTS") != "1") Skip = "slow (minutes): set ZKML_SLOW_TESTS=1 to run";
     }
 }
+
+/// <summary>Select views (Slice, nearest Upsample, Split): proofs of EZKL's examples and of the
+/// transformer's slices stand against a consistent cheater.</summary>
+public sealed class SelectViewCheatingTests
+{
+    [Theory]
+    [InlineData("1l_slice")]
+    [InlineData("1l_upsample")]
+    public void A_consistent_cheater_is_rejected_through_a_select_view(string example)
+    {
+        if (EzklExampleProofTests.Root is not { } root)
+        {
+            Assert.True(Environment.GetEnvironmentVariable("ZKML_REQUIRE_SHARED") != "1", "../shared/ezkl-examples is required (ZKML_REQUIRE_SHARED=1)");
+            return;
+        }
+        string dir = Path.Combine(root, example);
+        var inputs = InputData.Load(Path.Combine(dir, "input.json"));
+        var q = Quantizer.Quantize(OnnxLoader.Load(Path.Combine(dir, "network.onnx")), inputs);
+        Assert.Contains(q.Circuit.Layers, l => l is SelectLayer);
+        var circuit = q.Circuit.Digest is null ? q.Circuit.WithDigest() : q.Circuit;
+        var input = q.QuantizeInputs(inputs);
+        var (commitment, key) = ModelCommitter.Commit(circuit, q.Weights, new Random(1));
+        foreach (bool privateInput in new[] { false, true })
+            Assert.True(ConsistentCheater.RejectAll(circuit, commitment, ConsistentCheater.Attempts(circuit, q.Weights, commitment, key, input, inputs.Count, privateInput)) > 0);
+    }
+}

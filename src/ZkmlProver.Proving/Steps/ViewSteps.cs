@@ -5,8 +5,9 @@ using ZkmlProver.Polynomials;
 namespace ZkmlProver.Proving.Steps;
 
 /// <summary>
-/// Layers that only move data — Transpose, a Flatten/Reshape that is not absorbed into a Dense
-/// weight (its padding differs), Concat — are public linear maps: the claim on Y becomes a claim on
+/// Layers that only move data — Transpose, Select (a public index map: slices, splits, gathers,
+/// expands, nearest resizes), a Flatten/Reshape that is not absorbed into a Dense weight (its padding
+/// differs), Concat — are public linear maps: the claim on Y becomes a claim on
 /// a view M·X (<see cref="GatherMap"/>), reduced with the tensor's other claims by
 /// <see cref="GatherStep"/>. Transpose and reshape send nothing; Concat commits the share of each
 /// input but the last (whose share is C_Y minus the others, homomorphically).
@@ -20,6 +21,7 @@ public static class ViewSteps
         var y = plan.Circuit.Tensor(layer.Output).Shape;
         var inLayout = PerSample(plan.Layout(layer.Inputs[0]));
         var outLayout = PerSample(plan.Layout(layer.Output));
+        if (layer is SelectLayer sl) return GatherMap.FromLogical(outLayout, inLayout, o => sl.Indices[o]);   // −1: no pair (0)
         if (layer is not TransposeLayer t) return GatherMap.FromLogical(outLayout, inLayout, o => o);
         var xStrides = ShapeUtil.Strides(x);
         return GatherMap.FromLogical(outLayout, inLayout, o =>
