@@ -81,7 +81,7 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
             // values in every bits tensor, valid and padded entries — public and private input.
             // Each must yield a proof that the verifier rejects; a prover exception is a failure.
             stage = "cheating";
-            int cheats = ConsistentCheater.RejectAll(circuit, commitment, ConsistentCheater.Attempts(circuit, q.Weights, commitment, key, input, 2, false))
+            int cheats = ConsistentCheater.RejectAll(circuit, commitment, SampleWindowSlots(ConsistentCheater.Attempts(circuit, q.Weights, commitment, key, input, 2, false)))
                 + ConsistentCheater.RejectAll(circuit, commitment, ConsistentCheater.Attempts(circuit, q.Weights, commitment, key, input, 2, true)
                     .Where(a => a.What.StartsWith("bits 'input", StringComparison.Ordinal) || a.What.Contains("#range", StringComparison.Ordinal)));
             return new(test, op, "ok", $"{bytes.Length} bytes; {cheats} cheating witnesses rejected");
@@ -90,6 +90,28 @@ public sealed class ProverConformanceTests(ITestOutputHelper output)
         {
             return new(test, op, stage, $"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
         }
+    }
+
+    /// <summary>
+    /// A max pool has one bits tensor per window slot ("y#d0" … "y#d24" for a 5×5 window): the same
+    /// relation on different data, and together minutes of cheating proofs. In the default run, of a
+    /// layer's bits tensors beyond six, the first three and the last three are attacked (every one
+    /// with ZKML_SLOW_TESTS=1); every computed tensor's attempt is always kept.
+    /// </summary>
+    private static IEnumerable<ConsistentCheater.Attempt> SampleWindowSlots(IEnumerable<ConsistentCheater.Attempt> attempts)
+    {
+        var all = attempts.ToList();
+        if (Environment.GetEnvironmentVariable("ZKML_SLOW_TESTS") == "1") return all;
+        static string? Layer(ConsistentCheater.Attempt a) =>
+            a.What.StartsWith("bits '", StringComparison.Ordinal) && a.What.IndexOf('#') is > 0 and var h ? a.What[6..h] : null;
+        static string Key(ConsistentCheater.Attempt a) => a.What[6..a.What.IndexOf('\'', 6)];
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in all.Where(a => Layer(a) is not null).GroupBy(a => Layer(a)!))
+        {
+            var keys = group.Select(Key).Distinct().ToList();
+            foreach (var k in keys.Count <= 6 ? keys : keys.Take(3).Concat(keys.TakeLast(3))) keep.Add(k);
+        }
+        return all.Where(a => Layer(a) is null || keep.Contains(Key(a)));
     }
 
     /// <summary>Node tests the prover refuses, with the message it gives.</summary>
