@@ -13,9 +13,6 @@ public static class LookupTables
     /// <summary>Largest table (entries) the circuit accepts.</summary>
     public const long MaxEntries = 1 << 24;
 
-    /// <summary>f(x) in double (for parameterised names, see <see cref="LookupFunctions"/>); x is clamped into
-    /// the domain of log and negative powers at ε = 2^−<paramref name="inScale"/>.</summary>
-    public static double Apply(string function, double x, int inScale = 62) => LookupFunctions.Apply(function, x, Math.ScaleB(1.0, -inScale));
 
     /// <summary>The table for q = min..max (index q − min).</summary>
     public static long[] Build(string function, int inScale, int outScale, long min, long max)

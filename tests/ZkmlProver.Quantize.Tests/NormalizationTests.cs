@@ -6,25 +6,10 @@ public class NormalizationTests
 {
     static void Check(ModelBuilder b, int inputSize, double tolerance)
     {
-        var rng = new Random(7);
-        var rows = Enumerable.Range(0, 24).Select(_ => Enumerable.Range(0, inputSize).Select(_ => (float)(rng.NextDouble() * 6 - 2)).ToArray()).ToList();
-        var (path, model) = b.Save();
-        try
-        {
-            var q = Quantizer.Quantize(model, new InputData("cal", rows));
-            var test = new InputData("test", rows.Skip(12).ToList());
-            using (var ort = new OrtRunner(path))
-                foreach (var row in test.Rows.Take(4))
-                {
-                    var f = FloatEvaluator.Evaluate(q.FloatGraph, row)[q.FloatGraph.Outputs[0]];
-                    var o = ort.Run(row)[0];
-                    for (int i = 0; i < o.Length; i++) Assert.True(Math.Abs(f[i] - o[i]) < 1e-4, $"float graph vs ORT at {i}: {f[i]} vs {o[i]}");
-                }
-            var r = AccuracyReport.Measure(path, q, test);
-            Assert.True(r.Outputs[0].MaxAbsError <= tolerance, $"circuit vs ORT max abs error {r.Outputs[0].MaxAbsError} > {tolerance}");
-            Assert.Contains(q.Circuit.Layers.OfType<ZkmlProver.Circuit.LookupLayer>(), l => l.Function == "pow:-0.5");
-        }
-        finally { File.Delete(path); }
+        var rows = OrtComparison.Rows(7, 24, inputSize, -2, 4);
+        var (q, r) = OrtComparison.Run(b, rows, rows.Skip(12).ToList(), floatRows: 4);
+        Assert.True(r.Outputs[0].MaxAbsError <= tolerance, $"circuit vs ORT max abs error {r.Outputs[0].MaxAbsError} > {tolerance}");
+        Assert.Contains(q.Circuit.Layers.OfType<ZkmlProver.Circuit.LookupLayer>(), l => l.Function == "pow:-0.5");
     }
 
     [Theory]
@@ -63,17 +48,10 @@ public class SplitTests
 {
     static void Check(ModelBuilder b, int inputSize, string[] outputs)
     {
-        var rng = new Random(9);
-        var rows = Enumerable.Range(0, 12).Select(_ => Enumerable.Range(0, inputSize).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray()).ToList();
-        var (path, model) = b.Save();
-        try
-        {
-            var q = Quantizer.Quantize(model, new InputData("cal", rows));
-            var r = AccuracyReport.Measure(path, q, new InputData("test", rows));
-            Assert.Equal(outputs.Length, r.Outputs.Count);
-            Assert.All(r.Outputs, o => Assert.True(o.MaxAbsError <= 1e-3, $"{o.Name}: circuit vs ORT max abs error {o.MaxAbsError}"));
-        }
-        finally { File.Delete(path); }
+        var rows = OrtComparison.Rows(9, 12, inputSize, -2, 2);
+        var (_, r) = OrtComparison.Run(b, rows, rows);
+        Assert.Equal(outputs.Length, r.Outputs.Count);
+        Assert.All(r.Outputs, o => Assert.True(o.MaxAbsError <= 1e-3, $"{o.Name}: circuit vs ORT max abs error {o.MaxAbsError}"));
     }
 
     [Fact]

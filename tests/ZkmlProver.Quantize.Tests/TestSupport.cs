@@ -148,3 +148,38 @@ internal sealed class ModelBuilder
         return (path, OnnxLoader.Load(path));
     }
 }
+
+/// <summary>
+/// Compiles a <see cref="ModelBuilder"/> model on seeded uniform rows and compares it with ONNX
+/// Runtime: the float graph on the first <c>floatRows</c> test rows (within <c>floatTolerance</c>,
+/// relative above magnitude 1 when <c>relative</c>), and the circuit on every test row (the report).
+/// </summary>
+internal static class OrtComparison
+{
+    public static List<float[]> Rows(int seed, int count, int size, double lo, double hi)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, size).Select(_ => (float)(lo + rng.NextDouble() * (hi - lo))).ToArray()).ToList();
+    }
+
+    public static (QuantizedModel Q, AccuracyReport Report) Run(ModelBuilder b, List<float[]> calibration, List<float[]> test,
+        int floatRows = 0, double floatTolerance = 1e-4, bool relative = false)
+    {
+        var (path, model) = b.Save();
+        try
+        {
+            var q = Quantizer.Quantize(model, new InputData("cal", calibration));
+            if (floatRows > 0)
+                using (var ort = new OrtRunner(path))
+                    foreach (var row in test.Take(floatRows))
+                    {
+                        var f = FloatEvaluator.Evaluate(q.FloatGraph, row)[q.FloatGraph.Outputs[0]];
+                        var o = ort.Run(row)[0];
+                        for (int i = 0; i < o.Length; i++)
+                            Assert.True(Math.Abs(f[i] - o[i]) < floatTolerance * (relative ? Math.Max(1, Math.Abs(o[i])) : 1), $"float graph vs ORT at {i}: {f[i]} vs {o[i]}");
+                    }
+            return (q, AccuracyReport.Measure(path, q, new InputData("test", test)));
+        }
+        finally { File.Delete(path); }
+    }
+}

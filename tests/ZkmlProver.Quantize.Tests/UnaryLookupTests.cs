@@ -16,26 +16,11 @@ public class UnaryLookupTests
 
     static QuantizedModel Check(ModelBuilder b, double lo, double hi, double tolerance)
     {
-        var rng = new Random(3);
-        var rows = Enumerable.Range(0, 24).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)(lo + rng.NextDouble() * (hi - lo))).ToArray()).ToList();
-        var (path, model) = b.Save();
-        try
-        {
-            var q = Quantizer.Quantize(model, new InputData("cal", rows));
-            var test = new InputData("test", rows.Skip(12).ToList());
-            using (var ort = new OrtRunner(path))
-                foreach (var row in test.Rows.Take(6))
-                {
-                    var f = FloatEvaluator.Evaluate(q.FloatGraph, row)[q.FloatGraph.Outputs[0]];
-                    var o = ort.Run(row)[0];
-                    for (int i = 0; i < o.Length; i++) Assert.True(Math.Abs(f[i] - o[i]) < 1e-4 * Math.Max(1, Math.Abs(o[i])), $"float graph vs ORT at {i}: {f[i]} vs {o[i]}");
-                }
-            var r = AccuracyReport.Measure(path, q, test);
-            Assert.True(r.Outputs[0].MaxAbsError <= tolerance, $"circuit vs ORT max abs error {r.Outputs[0].MaxAbsError} > {tolerance}");
-            Assert.Contains("Lookup", q.Circuit.Layers.Select(l => l.Op));
-            return q;
-        }
-        finally { File.Delete(path); }
+        var rows = OrtComparison.Rows(3, 24, 8, lo, hi);
+        var (q, r) = OrtComparison.Run(b, rows, rows.Skip(12).ToList(), floatRows: 6, relative: true);
+        Assert.True(r.Outputs[0].MaxAbsError <= tolerance, $"circuit vs ORT max abs error {r.Outputs[0].MaxAbsError} > {tolerance}");
+        Assert.Contains("Lookup", q.Circuit.Layers.Select(l => l.Op));
+        return q;
     }
 
     public static TheoryData<string, long, double, double, double> Ops => new()
@@ -108,17 +93,10 @@ public class DivOfTwoTensorsTests
         // y = x / (1 + |x|)·… : the divisor softplus(x) + 0.5 is computed and positive.
         var b = new ModelBuilder(13).Input("x", 1, 8).Output("y").Init("half", [], [0.5f])
             .Node("Softplus", "sp", ["x"], ["s"]).Node("Add", "add", ["s", "half"], ["d"]).Node("Div", "div", ["x", "d"], ["y"]);
-        var rng = new Random(5);
-        var rows = Enumerable.Range(0, 24).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray()).ToList();
-        var (path, model) = b.Save();
-        try
-        {
-            var q = Quantizer.Quantize(model, new InputData("cal", rows));
-            var r = AccuracyReport.Measure(path, q, new InputData("test", rows.Skip(12).ToList()));
-            Assert.True(r.Outputs[0].MaxAbsError <= 2e-2, $"circuit vs ORT max abs error {r.Outputs[0].MaxAbsError}");
-            Assert.Contains(q.Circuit.Layers.OfType<ZkmlProver.Circuit.LookupLayer>(), l => l.Function == "reciprocal");
-            Assert.Contains("Mul", q.Circuit.Layers.Select(l => l.Op));
-        }
-        finally { File.Delete(path); }
+        var rows = OrtComparison.Rows(5, 24, 8, -3, 3);
+        var (q, r) = OrtComparison.Run(b, rows, rows.Skip(12).ToList());
+        Assert.True(r.Outputs[0].MaxAbsError <= 2e-2, $"circuit vs ORT max abs error {r.Outputs[0].MaxAbsError}");
+        Assert.Contains(q.Circuit.Layers.OfType<ZkmlProver.Circuit.LookupLayer>(), l => l.Function == "reciprocal");
+        Assert.Contains("Mul", q.Circuit.Layers.Select(l => l.Op));
     }
 }
