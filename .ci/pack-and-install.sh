@@ -3,7 +3,7 @@
 # temporary tool path (as a user would with --global), and checks: `zkml --version`, an accepted
 # verification of the checked-in proof (tests/data/tool-check, public files only) and a rejected
 # tampered copy; the credit demo run from outside the repository; and, from the packed .nuspec files, that the verifier-only package's dependency
-# closure has no ONNX Runtime, ONNX loader, quantizer, workflows or CLI.
+# closure has no ONNX Runtime, ONNX loader, quantizer, workflows, CLI, prover or weights (ZkmlProver.Prover, ZkmlProver.Witness).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -36,7 +36,7 @@ for pkg in glob.glob(os.path.join(feed, "*.nupkg")):
     ns = {"n": spec.tag.split("}")[0].strip("{")}
     pid = spec.find("n:metadata/n:id", ns).text
     deps[pid] = {d.get("id") for d in spec.iterfind(".//n:dependency", ns)}
-forbidden = re.compile(r"^(Microsoft\.ML\.OnnxRuntime|ZkmlProver\.(Onnx|Quantize|Workflows|Cli)|zkml|Google\.Protobuf|Spectre\.Console|ScottPlot|Microsoft\.Data\.Sqlite|System\.CommandLine)(\.|$)", re.I)
+forbidden = re.compile(r"^(Microsoft\.ML\.OnnxRuntime|ZkmlProver\.(Onnx|Quantize|Workflows|Cli|Prover|Witness)|zkml|Google\.Protobuf|Spectre\.Console|ScottPlot|Microsoft\.Data\.Sqlite|System\.CommandLine)(\.|$)", re.I)
 closure, todo = set(), ["ZkmlProver.Verifier"]
 while todo:
     p = todo.pop()
@@ -48,5 +48,5 @@ if "ZkmlProver.Verifier" not in deps or "ZkmlProver.Proving" not in closure:
     sys.exit("pack-and-install: the verifier package or its dependency on ZkmlProver.Proving is missing from the feed")
 if bad:
     sys.exit("pack-and-install: the verifier-only package depends on " + ", ".join(bad))
-print("pack-and-install: ZkmlProver.Verifier closure (" + ", ".join(sorted(closure)) + ") has no front end")
+print("pack-and-install: ZkmlProver.Verifier closure (" + ", ".join(sorted(closure)) + ") has no front end, prover or weights")
 PY

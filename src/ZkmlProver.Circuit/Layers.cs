@@ -138,6 +138,10 @@ public sealed record MaxPool2dLayer : Layer
 /// cells, c = kernel area (CountIncludePad) or in-bounds count, m = floor((2^(t+1) + c) / (2c)).</summary>
 public sealed record AvgPool2dLayer : Layer
 {
+    /// <summary>Average-pool multiplier m = round(2^t / c) = floor((2^(t+1) + c) / (2c)): the
+    /// evaluator and the verifier's window map both use it.</summary>
+    public static long Multiplier(int t, long count) => (long)(((Int128.One << (t + 1)) + count) / (2 * (Int128)count));
+
     public required string Input { get; init; }
     public required int[] Kernel { get; init; }
     public required int[] Strides { get; init; }

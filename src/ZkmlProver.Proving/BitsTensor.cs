@@ -108,7 +108,7 @@ public sealed class BitsTensor
     {
         int width = 1 << BitVars;
         var t = (Fr[])eq.Clone();
-        var valid = InferenceProver.ValidMask(Layout);
+        var valid = Layout.ValidMask();
         for (long x = 0; x < (1L << XVars); x++)
             if (x >= valid.Length || !valid[x])
                 t.AsSpan((int)(x * width), width).Clear();

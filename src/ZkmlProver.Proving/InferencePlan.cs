@@ -5,8 +5,10 @@ namespace ZkmlProver.Proving;
 /// <summary>A committed bits tensor of the plan, with what the prover decomposes into it.</summary>
 /// <param name="Layer">The layer that owns it (named in range errors).</param>
 /// <param name="Remedy">What to change when a value does not fit.</param>
-/// <param name="Values">Prover only: the padded table of the decomposed value (before the offset).</param>
-public sealed record BitsSpec(string Layer, string Remedy, Func<ProverContext, long[]> Values);
+/// <param name="Owner">The layer whose value it decomposes (null: the private input's range bits).</param>
+/// <param name="Part">Which of the owner's bits tensors ("" for its only one, "sign", "z", "d3", "s", …);
+/// the prover computes the decomposed table from owner and part (BitsValues in ZkmlProver.Prover).</param>
+public sealed record BitsSpec(string Layer, string Remedy, Layer? Owner, string Part);
 
 /// <summary>A committed witness tensor tied to a bits tensor of the same layout: at a point drawn
 /// after both are committed, the prover commits T̃(r) and opens it against T and against the bits'
@@ -75,7 +77,7 @@ public sealed class InferencePlan
             var input = circuit.InputTensor;
             string key = $"{input.Name}#range";
             Bits[key] = new BitsTensor($"bits:{key}", Layout(input.Name), 0, input.Bits, 0);
-            BitsSpecs[key] = new BitsSpec("input", $"the private input leaves its declared {input.Bits}-bit range", ctx => ctx.LongTable(input.Name));
+            BitsSpecs[key] = new BitsSpec("input", $"the private input leaves its declared {input.Bits}-bit range", null, "range");
             Ties.Add(new RangeTie(input.Name, key));
         }
         foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) AddBits(l);
@@ -143,64 +145,57 @@ public sealed class InferencePlan
     private void AddBits(Layer l)
     {
         var c = Circuit;
-        void Add(string part, int lowBits, int highBits, long offset, TensorLayout layout, string remedy, Func<ProverContext, long[]> values)
+        void Add(string part, int lowBits, int highBits, long offset, TensorLayout layout, string remedy)
         {
             string key = BitsKey(l, part);
             var b = new BitsTensor($"bits:{key}", layout, lowBits, highBits, offset);
             Bits[key] = b;
-            BitsSpecs[key] = new BitsSpec(l.Name, remedy, values);
+            BitsSpecs[key] = new BitsSpec(l.Name, remedy, l, part);
         }
         void OwnSign(string x)
         {
             if (SignBitsNeeded(x))
-                Add("sign", 0, c.Tensor(x).Bits, 0, Layout(x), $"widen the range (Bits) of '{x}'", ctx => ctx.LongTable(x));
+                Add("sign", 0, c.Tensor(x).Bits, 0, Layout(x), $"widen the range (Bits) of '{x}'");
         }
         switch (l)
         {
             case RescaleLayer r:
-                Add("", r.Shift, c.Tensor(r.Output).Bits, 1L << (r.Shift - 1), Layout(r.Input), $"widen the range (Bits) of '{r.Output}' or lower the scale of '{r.Input}'", ctx => ctx.LongTable(r.Input));
+                Add("", r.Shift, c.Tensor(r.Output).Bits, 1L << (r.Shift - 1), Layout(r.Input), $"widen the range (Bits) of '{r.Output}' or lower the scale of '{r.Input}'");
                 break;
             case ReluLayer r:
                 OwnSign(r.Input);
                 break;
             case LeakyReluLayer lr:
                 OwnSign(lr.Input);
-                Add("z", lr.AlphaShift, c.Tensor(lr.Output).Bits, 1L << (lr.AlphaShift - 1), Layout(lr.Output), $"widen the range (Bits) of '{lr.Output}'", ctx => Steps.LeakyReluStep.Scaled(ctx, lr));
+                Add("z", lr.AlphaShift, c.Tensor(lr.Output).Bits, 1L << (lr.AlphaShift - 1), Layout(lr.Output), $"widen the range (Bits) of '{lr.Output}'");
                 break;
             case ClipLayer cl when !FusedClips.Contains(cl.Output):
                 foreach (var (part, _) in Steps.ClipStep.Parts(this, cl))
-                    Add(part, 0, c.Tensor(cl.Input).Bits + 1, 0, Layout(cl.Input), $"widen the range (Bits) of '{cl.Input}'", ctx => Steps.ClipStep.Difference(ctx, cl, part));
+                    Add(part, 0, c.Tensor(cl.Input).Bits + 1, 0, Layout(cl.Input), $"widen the range (Bits) of '{cl.Input}'");
                 break;
             case AvgPool2dLayer ap:
-                Add("z", ap.Shift, c.Tensor(ap.Output).Bits, 1L << (ap.Shift - 1), Layout(ap.Output), $"widen the range (Bits) of '{ap.Output}'", ctx => Steps.AvgPoolStep.Scaled(ctx, ap));
+                Add("z", ap.Shift, c.Tensor(ap.Output).Bits, 1L << (ap.Shift - 1), Layout(ap.Output), $"widen the range (Bits) of '{ap.Output}'");
                 break;
             case SoftmaxLayer sm:
                 {
                     var g = Steps.SoftmaxStep.Shapes(this, sm);
                     for (int k = 1; k < g.N; k++)
-                    {
-                        int slot = k;
-                        Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(sm.Input).Bits + 1, 0, g.R, $"widen the range (Bits) of '{sm.Input}'",
-                            ctx => Steps.MaxChain.Difference(ctx, sm, sm.Input, g.Slots, slot));
-                    }
-                    Add("s", 1, g.SBits + 1, 0, g.R, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).S);
-                    Add("rem", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Rem);
-                    Add("rem2", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Rem2);
+                        Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(sm.Input).Bits + 1, 0, g.R, $"widen the range (Bits) of '{sm.Input}'");
+                    Add("s", 1, g.SBits + 1, 0, g.R, "lower the softmax's exp output scale");
+                    Add("rem", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale");
+                    Add("rem2", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale");
                     if (!c.Outputs.Contains(sm.Output))
                     {
                         // A committed softmax output is tied to bits: an integer in its declared
                         // range, 0 on padding (the division check alone admits non-integer Y).
-                        Add("y", 0, c.Tensor(sm.Output).Bits, 0, g.Y, $"widen the range (Bits) of '{sm.Output}'", ctx => Steps.SoftmaxStep.Compute(ctx, sm).Y);
+                        Add("y", 0, c.Tensor(sm.Output).Bits, 0, g.Y, $"widen the range (Bits) of '{sm.Output}'");
                         Ties.Add(new RangeTie(sm.Output, BitsKey(sm, "y")));
                     }
                     break;
                 }
             case MaxPool2dLayer mp:
                 for (int k = 1; k < mp.Kernel[0] * mp.Kernel[1]; k++)
-                {
-                    int slot = k;
-                    Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(mp.Input).Bits + 1, 0, Layout(mp.Output), $"widen the range (Bits) of '{mp.Input}'", ctx => Steps.MaxPoolStep.Difference(ctx, mp, slot));
-                }
+                    Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(mp.Input).Bits + 1, 0, Layout(mp.Output), $"widen the range (Bits) of '{mp.Input}'");
                 break;
         }
     }

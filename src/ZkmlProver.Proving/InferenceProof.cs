@@ -19,6 +19,8 @@ namespace ZkmlProver.Proving;
 public sealed class InferenceProof
 {
     public const uint FormatVersion = 1;
+    /// <summary>The Fiat–Shamir transcript's domain name (prover and verifier).</summary>
+    public const string TranscriptName = "zkml-inference";
     public const string CurveId = "secp256k1";
     private static ReadOnlySpan<byte> Magic => "ZKMLP1\0\0"u8;
 

@@ -55,7 +55,7 @@ public static class InferenceVerifier
     private static void Run(Circuit.Circuit circuit, ModelCommitment commitment, InferenceProof proof, MsmAccumulator? acc)
     {
         var plan = new InferencePlan(circuit, proof.Batch, proof.PrivateInput);
-        var transcript = new ZkmlProver.Transcript.Transcript(InferenceProver.TranscriptName);
+        var transcript = new ZkmlProver.Transcript.Transcript(InferenceProof.TranscriptName);
         proof.BindStatement(transcript);
         var v = new VerifierSession(transcript, new ProofReader(proof.Body)) { Acc = acc };
         var ctx = new VerifierContext(plan, proof.PrivateInput, v, proof.PublicInput)
@@ -96,7 +96,7 @@ public static class InferenceVerifier
             var bits = plan.Bits[tie.BitsKey];
             var r = v.Challenges($"tie/{tie.BitsKey}", bits.Layout.NumVars);
             var c = v.ReceiveValue($"tie/{tie.BitsKey}", r);
-            InferenceProver.TieTarget(ctx, tie).AddPointClaim(c);
+            ctx.TieTarget(tie).AddPointClaim(c);
             bits.Committed!.AddWeightedClaim(bits.XPoint(r), bits.FullWeights(), c);
         }
 

@@ -25,12 +25,4 @@ public sealed record ModelFiles(string Directory)
             throw new ProvingException($"{path}: {error}");
         return c!;
     }
-
-    public static ModelKey LoadKey(string path, Circuit.Circuit circuit)
-    {
-        if (!File.Exists(path)) throw new ProvingException($"{path}: file not found");
-        if (!ModelKey.TryDecode(File.ReadAllBytes(path), circuit, out var k, out var error))
-            throw new ProvingException($"{path}: {error}");
-        return k!;
-    }
 }

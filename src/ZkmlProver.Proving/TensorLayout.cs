@@ -37,6 +37,14 @@ public sealed class TensorLayout
     public int[] Vars { get; }
     public int NumVars { get; }
     public int PaddedSize => 1 << NumVars;
+
+    /// <summary>The valid entries of the padded table (true) and the padding (false).</summary>
+    public bool[] ValidMask()
+    {
+        var mask = new bool[PaddedSize];
+        for (long i = 0; i < Count; i++) mask[PaddedIndex(i)] = true;
+        return mask;
+    }
     public long Count { get; }
 
     /// <summary>Flat padded index of the logical row-major index <paramref name="logical"/>.</summary>

@@ -26,7 +26,7 @@ public class PropertyTests
     {
         Gen.Select(Gen.Int[1, 40], Gen.Long[1, 10_000]).Sample((t, c) =>
         {
-            long m = ReferenceEvaluator.AvgMultiplier(t, c);
+            long m = AvgPool2dLayer.Multiplier(t, c);
             // |2^t − m·c| ≤ c/2, and a tie (2·2^t = (2m−1)·c) rounds up
             var two = BigInteger.One << t;
             var diff = BigInteger.Abs(two * 2 - 2 * (BigInteger)m * c);

@@ -34,7 +34,7 @@ public static class ConsistentCheater
         foreach (var (bitsKey, bits) in plan.Bits)
         {
             if (bits.Width < 2) continue;
-            var valid = InferenceProver.ValidMask(bits.Layout);
+            var valid = bits.Layout.ValidMask();
             int firstValid = Array.IndexOf(valid, true);
             int firstPadded = Array.IndexOf(valid, false);
             if (firstPadded < 0 && bits.XVars > bits.Layout.NumVars) firstPadded = valid.Length; // a zero-extension row

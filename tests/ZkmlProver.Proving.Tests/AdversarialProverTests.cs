@@ -1,4 +1,5 @@
 using ZkmlProver.Circuit;
+using ZkmlProver.Proving.Steps;
 
 namespace ZkmlProver.Proving.Tests;
 

@@ -10,9 +10,11 @@ namespace ZkmlProver.Verifier.Tests;
 /// </summary>
 public class VerifierPackageTests
 {
-    /// <summary>What an auditor must not have to install: ONNX Runtime, the ONNX loader, the quantizer, the workflows, the CLI and their UI/plot/database packages.</summary>
+    /// <summary>What an auditor must not have to install: ONNX Runtime, the ONNX loader, the quantizer, the workflows, the CLI and their UI/plot/database packages,
+    /// and the prover and weights layers (ZkmlProver.Prover: proving, committing, model.key; ZkmlProver.Witness: weight sets and the evaluator).</summary>
     private static readonly string[] Forbidden =
         ["Microsoft.ML.OnnxRuntime", "ZkmlProver.Onnx", "ZkmlProver.Quantize", "ZkmlProver.Workflows", "ZkmlProver.Cli", "zkml",
+         "ZkmlProver.Prover", "ZkmlProver.Witness",
          "Google.Protobuf", "Spectre.Console", "ScottPlot", "Microsoft.Data.Sqlite", "System.CommandLine"];
 
     private static bool IsForbidden(string name) =>
@@ -30,6 +32,38 @@ public class VerifierPackageTests
         Assert.Contains("ZkmlProver.Proving", closure);
         Assert.Contains("BouncyCastle.Cryptography", closure);
         Assert.DoesNotContain(closure, IsForbidden);
+    }
+
+    /// <summary>Type names of the weights API: whatever holds, reads, commits or proves with the
+    /// model owner's weights, the witness or the model key.</summary>
+    private static readonly string[] WeightsApi =
+        ["WeightSet", "Witness", "ReferenceEvaluator", "ModelKey", "ModelCommitter", "InferenceProver", "ProverContext", "BitsValues"];
+
+    [Fact]
+    public void No_type_or_public_signature_in_the_closure_handles_weights()
+    {
+        var assemblies = Closure().Where(a => a.GetName().Name!.StartsWith("ZkmlProver", StringComparison.Ordinal)).ToList();
+        Assert.Contains(assemblies, a => a.GetName().Name == "ZkmlProver.Proving");   // not vacuous
+        var types = assemblies.SelectMany(a => a.GetTypes()).ToList();
+        Assert.Contains(types, t => t.Name == "InferenceVerifier");
+        Assert.DoesNotContain(types, t => WeightsApi.Contains(t.Name));
+        // Every public method's parameters and return type, too (a signature could name a type of another assembly).
+        var signatures = types.Where(t => t.IsPublic || t.IsNestedPublic)
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType))
+            .Select(t => t.IsArray || t.IsByRef ? t.GetElementType()! : t);
+        Assert.DoesNotContain(signatures, t => WeightsApi.Contains(t.Name));
+    }
+
+    private static List<Assembly> Closure()
+    {
+        var result = new List<Assembly> { typeof(ProofVerifier).Assembly };
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { result[0].GetName().Name! };
+        for (int i = 0; i < result.Count; i++)
+            foreach (var reference in result[i].GetReferencedAssemblies())
+                if (seen.Add(reference.Name!) && !reference.Name!.StartsWith("System", StringComparison.Ordinal) && reference.Name is not ("mscorlib" or "netstandard"))
+                    result.Add(Assembly.Load(reference));
+        return result;
     }
 
     [Fact]

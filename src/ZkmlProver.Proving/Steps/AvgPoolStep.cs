@@ -40,22 +40,12 @@ public static class AvgPoolStep
                     }
                     long count = layer.CountIncludePad ? (long)layer.Kernel[0] * layer.Kernel[1] : cells.Count;
                     if (count == 0) continue;
-                    long m = ReferenceEvaluator.AvgMultiplier(layer.Shift, count);
+                    long m = AvgPool2dLayer.Multiplier(layer.Shift, count);
                     int o = outLayout.PaddedIndex(((long)c * y[1] + oy) * y[2] + ox);
                     foreach (var i in cells) { outs.Add(o); ins.Add(i); ws.Add(m); }
                 }
         return new GatherMap(outLayout, inLayout, [.. outs], [.. ins], [.. ws]);
     });
-
-    /// <summary>Prover: the padded table of Z over the output layout.</summary>
-    public static long[] Scaled(ProverContext ctx, AvgPool2dLayer layer)
-        => SumMap(ctx.Plan, layer).Apply(ctx.LongTable(layer.Input), 1 << ctx.Plan.Layout(layer.Input).Vars[0]);
-
-    public static void Prove(ProverContext ctx, AvgPool2dLayer layer, EvalClaim y)
-    {
-        Fr z = Mle.Evaluate(Scaled(ctx, layer), y.Point);
-        ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), y, z));
-    }
 
     public static void Verify(VerifierContext ctx, AvgPool2dLayer layer, EvalClaim y)
         => ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), y));

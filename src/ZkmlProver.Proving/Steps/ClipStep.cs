@@ -27,48 +27,6 @@ public static class ClipStep
         return parts;
     }
 
-    /// <summary>Prover: the padded table of lo·valid − X ("lo") or X − hi·valid ("hi").</summary>
-    public static long[] Difference(ProverContext ctx, ClipLayer layer, string part)
-    {
-        long bound = Parts(ctx.Plan, layer).First(p => p.Part == part).Bound;
-        var x = ctx.LongTable(layer.Input);
-        var valid = InferenceProver.ValidMask(ctx.Plan.Layout(layer.Input));
-        var d = new long[x.Length];
-        for (int i = 0; i < d.Length; i++)
-            d[i] = !valid[i] ? 0 : part == "lo" ? bound - x[i] : x[i] - bound;
-        return d;
-    }
-
-    public static void Prove(ProverContext ctx, ClipLayer layer, EvalClaim y)
-    {
-        var s = ctx.Session;
-        var parts = Parts(ctx.Plan, layer);
-        if (parts.Count == 0) { ctx.Claim(layer.Input, y); return; }
-        var cx = s.CommitValue("clip/x", y.Point, Mle.Evaluate(ctx.LongTable(layer.Input), y.Point));
-        var rels = new List<(EvalClaim Claim, long[] D)>();
-        foreach (var (part, _) in parts)
-        {
-            var d = Difference(ctx, layer, part);
-            var relu = Array.ConvertAll(d, v => Math.Max(v, 0));
-            rels.Add((s.CommitValue($"clip/{part}", y.Point, Mle.Evaluate(relu, y.Point)), d));
-        }
-        var sum = cx.Commitment;
-        Fr blind = cx.Blind;
-        for (int i = 0; i < parts.Count; i++)
-        {
-            Fr sign = parts[i].Part == "lo" ? Fr.One : -Fr.One;
-            sum += sign * rels[i].Claim.Commitment;
-            blind += sign * rels[i].Claim.Blind;
-        }
-        EqualityProof.Prove(s.Transcript, s.Key, y.Commitment, sum, y.Blind, blind, s.Rng).Write(s.Writer);
-        ctx.Claim(layer.Input, cx);
-        for (int i = 0; i < parts.Count; i++)
-        {
-            var (cd, cs) = ReluArgument.Prove(s, rels[i].Claim, Operands.ToField(rels[i].D), rels[i].D);
-            Record(ctx, layer, parts[i], cd, cs);
-        }
-    }
-
     public static void Verify(VerifierContext ctx, ClipLayer layer, EvalClaim y)
     {
         var v = ctx.Session;
@@ -89,7 +47,7 @@ public static class ClipStep
     }
 
     /// <summary>Ties the claim on d to its bits and turns it into a claim on X.</summary>
-    private static void Record(ContextBase ctx, ClipLayer layer, (string Part, long Bound) part, EvalClaim cd, EvalClaim cs)
+    internal static void Record(ContextBase ctx, ClipLayer layer, (string Part, long Bound) part, EvalClaim cd, EvalClaim cs)
     {
         var bits = ctx.Plan.BitsOf(layer, part.Part);
         var xp = bits.XPoint(cd.Point);

@@ -13,43 +13,7 @@ namespace ZkmlProver.Proving.Steps;
 /// </summary>
 public static class DenseStep
 {
-    private static readonly SumCheckTerms Terms = SumCheckTerms.Product(2);
-
-    public static void Prove(ProverContext ctx, DenseLayer layer, EvalClaim y)
-    {
-        var s = ctx.Session;
-        var (xLayout, wLayout, bv, mv, kv) = Shapes(ctx.Plan, layer);
-        var rb = y.Point[..bv];
-        var rm = y.Point[bv..];
-        EvalClaim e0 = y;
-        if (layer.Bias is not null)
-        {
-            var bias = ctx.Plan.WeightLayouts[layer.Bias];
-            var bval = Mle.Evaluate(bias.ToTable(ctx.WeightValues[layer.Bias]), rm);
-            var cb = s.CommitValue("dense/bias", rm, bval);
-            ctx.Weight(layer.Bias).AddPointClaim(cb);
-            Fr ib = RowGate(xLayout, bv, rb);
-            e0 = new EvalClaim(y.Point, y.Commitment - ib * cb.Commitment, y.Value - ib * bval, y.Blind - ib * cb.Blind);
-        }
-        var xTable = ctx.Table(layer.Input);
-        var xf = FoldRows(xTable, Mle.EqTable(rb), 1 << kv);
-        var wTable = ctx.Plan.WeightLayouts[layer.Weight].ToTable(ctx.WeightValues[layer.Weight]);
-        var wf = FoldRows(wTable, Mle.EqTable(rm), 1 << kv);
-        var output = ZkSumCheck.Prove(s.Transcript, e0.Commitment, e0.Value, e0.Blind, Terms, [xf, wf], s.Rng, requireTrueClaim: !s.Cheating);
-        output.Proof.Write(s.Writer);
-        var rk = output.Point;
-        Fr x = output.FactorValues[0], w = output.FactorValues[1];
-        var cw = s.CommitValue("dense/w", [.. rm, .. rk], w);
-        ctx.Weight(layer.Weight).AddPointClaim(cw);
-        if (ctx.IsPublicInput(layer.Input))
-        {
-            EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, x * cw.Commitment, output.Blind, x * cw.Blind, s.Rng).Write(s.Writer);
-            return;
-        }
-        var cx = s.CommitValue("dense/x", [.. rb, .. rk], x);
-        ProductProof.Prove(s.Transcript, s.Key, cx.Commitment, cw.Commitment, output.Commitment, x, cx.Blind, w, cw.Blind, output.Blind, s.Rng).Write(s.Writer);
-        ctx.Claim(layer.Input, cx);
-    }
+    internal static readonly SumCheckTerms Terms = SumCheckTerms.Product(2);
 
     public static void Verify(VerifierContext ctx, DenseLayer layer, EvalClaim y)
     {
@@ -85,7 +49,7 @@ public static class DenseStep
     /// <summary>The row variables are the batch's and, for an input [..., K] with leading per-sample
     /// dimensions, those dimensions' too (the contraction is over the last axis); otherwise the
     /// whole per-sample input (possibly a reshaped [C, H, W]) is the contracted K.</summary>
-    private static (TensorLayout X, TensorLayout W, int BatchVars, int MVars, int KVars) Shapes(InferencePlan plan, DenseLayer layer)
+    internal static (TensorLayout X, TensorLayout W, int BatchVars, int MVars, int KVars) Shapes(InferencePlan plan, DenseLayer layer)
     {
         var x = plan.Layout(layer.Input);
         var w = plan.WeightLayouts[layer.Weight];
@@ -99,7 +63,7 @@ public static class DenseStep
     }
 
     /// <summary>The MLE at r_b of the indicator of valid rows (batch and leading dimensions).</summary>
-    private static Fr RowGate(TensorLayout x, int bv, Fr[] rb)
+    internal static Fr RowGate(TensorLayout x, int bv, Fr[] rb)
     {
         int dims = 0, vars = 0;
         while (vars < bv) vars += x.Vars[dims++];

@@ -20,99 +20,13 @@ public static class LookupStep
     // Input side, factors (eq, h, X, Y, valid): α·eq·h − eq·h·X − β·eq·h·Y − eq·valid, plus, when Y
     // is committed, λ·eq·Y − λ·eq·valid·Y: Y is 0 on every padded entry (a committed lookup output is
     // otherwise unconstrained there, and a later sum over padded indices would read it).
-    private static SumCheckTerms InputTerms(in Fr alpha, in Fr beta, in Fr lambda, bool yCommitted) => new(5, yCommitted
+    internal static SumCheckTerms InputTerms(in Fr alpha, in Fr beta, in Fr lambda, bool yCommitted) => new(5, yCommitted
         ? [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-beta, [0, 1, 3]), new ProductTerm(-Fr.One, [0, 4]),
            new ProductTerm(lambda, [0, 3]), new ProductTerm(-lambda, [0, 4, 3])]
         : [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-beta, [0, 1, 3]), new ProductTerm(-Fr.One, [0, 4])]);
     // Table side, factors (eq, g, t, m): α·eq·g − eq·g·t − eq·m.
-    private static SumCheckTerms TableTerms(in Fr alpha) => new(4,
+    internal static SumCheckTerms TableTerms(in Fr alpha) => new(4,
         [new ProductTerm(alpha, [0, 1]), new ProductTerm(-Fr.One, [0, 1, 2]), new ProductTerm(-Fr.One, [0, 3])]);
-
-    public static void Prove(ProverContext ctx, LookupPlan lk, EvalClaim y)
-    {
-        if (!lk.YPublic) lk.Y!.AddPointClaim(y);
-        var layout = ctx.Plan.Layout(lk.X);
-        var cx = Prove(ctx, lk, layout, ctx.Table(lk.X), ctx.Table(lk.Layer!.Output));
-        ctx.Claim(lk.X, cx);
-    }
-
-    /// <summary>The argument for input and output columns over <paramref name="layout"/> (Y committed
-    /// in <see cref="LookupPlan.Y"/> or public); returns the claim on X̃ at the input zero-check's point.</summary>
-    public static EvalClaim Prove(ProverContext ctx, LookupPlan lk, TensorLayout layout, Fr[] xTable, Fr[] yTable)
-    {
-        var s = ctx.Session;
-        int n = layout.NumVars;
-        var ab = s.Challenges($"{lk.Name}/alpha-beta", 2);
-        Fr alpha = ab[0], beta = ab[1];
-        var valid = InferenceProver.ValidMask(layout);
-        var h = new Fr[xTable.Length];
-        for (int i = 0; i < h.Length; i++) if (valid[i]) h[i] = alpha - xTable[i] - beta * yTable[i];
-        FieldVectors.BatchInverse(h);
-        var t = lk.CombinedTable(beta);
-        var mLong = (long[])lk.Multiplicities!.Values.Small.ToArray();
-        var g = new Fr[t.Length];
-        for (int j = 0; j < g.Length; j++) if (mLong[j] != 0) g[j] = alpha - t[j];
-        FieldVectors.BatchInverse(g);
-        for (int j = 0; j < g.Length; j++) if (mLong[j] != 0) g[j] *= Fr.FromInt64(mLong[j]);
-        var hC = Commit(ctx, h, n, $"{lk.Name}/h");
-        var gC = Commit(ctx, g, lk.TVars, $"{lk.Name}/g");
-
-        // (1) Σh = Σg, as h̃(½…½)·2^n = g̃(½…½)·2^t.
-        var ch = s.CommitValue("lookup/h-half", Half(n), FieldVectors.Sum(h) * Pow2Inv(n));
-        var cg = s.CommitValue("lookup/g-half", Half(lk.TVars), FieldVectors.Sum(g) * Pow2Inv(lk.TVars));
-        hC.AddPointClaim(ch);
-        gC.AddPointClaim(cg);
-        Fr sh = Pow2(n), sg = Pow2(lk.TVars);
-        EqualityProof.Prove(s.Transcript, s.Key, sh * ch.Commitment, sg * cg.Commitment, sh * ch.Blind, sg * cg.Blind, s.Rng).Write(s.Writer);
-
-        // (2) input-side zero-check.
-        var tau = s.Challenges($"{lk.Name}/tau", n);
-        Fr lambda = lk.YPublic ? Fr.Zero : s.Challenges($"{lk.Name}/y-padding", 1)[0];
-        var validF = valid.Select(v => v ? Fr.One : Fr.Zero).ToArray();
-        var o1 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, InputTerms(alpha, beta, lambda, !lk.YPublic), [Mle.EqTable(tau), (Fr[])h.Clone(), xTable, (Fr[])yTable.Clone(), validF], s.Rng, requireTrueClaim: !s.Cheating);
-        o1.Proof.Write(s.Writer);
-        var r1 = o1.Point;
-        var chp = s.CommitValue("lookup/h", r1, o1.FactorValues[1]);
-        var cx = s.CommitValue("lookup/x", r1, o1.FactorValues[2]);
-        var chx = s.CommitValue("lookup/hx", r1, chp.Value * cx.Value);
-        ProductProof.Prove(s.Transcript, s.Key, chp.Commitment, cx.Commitment, chx.Commitment, chp.Value, chp.Blind, cx.Value, cx.Blind, chx.Blind, s.Rng).Write(s.Writer);
-        Point hy; Fr hyBlind;
-        if (lk.YPublic)
-        {
-            Fr yv = Mle.Evaluate(yTable, r1);
-            hy = yv * chp.Commitment; hyBlind = yv * chp.Blind;
-        }
-        else
-        {
-            var cy = s.CommitValue("lookup/y", r1, o1.FactorValues[3]);
-            var chy = s.CommitValue("lookup/hy", r1, chp.Value * cy.Value);
-            ProductProof.Prove(s.Transcript, s.Key, chp.Commitment, cy.Commitment, chy.Commitment, chp.Value, chp.Blind, cy.Value, cy.Blind, chy.Blind, s.Rng).Write(s.Writer);
-            lk.Y!.AddPointClaim(cy);
-            hy = chy.Commitment; hyBlind = chy.Blind;
-            // The padding term λ·(1 − valid)·Y, folded into the h·y term: β·h·y − λ(1 − v)·y.
-            Fr pad = lambda * (Fr.One - layout.ValidIndicator(r1));
-            hy -= Fr.Inverse(beta) * pad * cy.Commitment; hyBlind -= Fr.Inverse(beta) * pad * cy.Blind;
-        }
-        Fr e1 = Mle.Eq(tau, r1), v1 = layout.ValidIndicator(r1);
-        var target = e1 * (alpha * chp.Commitment - chx.Commitment - beta * hy - v1 * s.Key.G);
-        EqualityProof.Prove(s.Transcript, s.Key, o1.Commitment, target, o1.Blind, e1 * (alpha * chp.Blind - chx.Blind - beta * hyBlind), s.Rng).Write(s.Writer);
-        hC.AddPointClaim(chp);
-
-        // (3) table-side zero-check.
-        var tau2 = s.Challenges($"{lk.Name}/tau-table", lk.TVars);
-        var mF = mLong.Select(Fr.FromInt64).ToArray();
-        var o2 = ZkSumCheck.Prove(s.Transcript, Point.Identity, Fr.Zero, Fr.Zero, TableTerms(alpha), [Mle.EqTable(tau2), (Fr[])g.Clone(), (Fr[])t.Clone(), mF], s.Rng, requireTrueClaim: !s.Cheating);
-        o2.Proof.Write(s.Writer);
-        var r2 = o2.Point;
-        var cgp = s.CommitValue("lookup/g", r2, o2.FactorValues[1]);
-        var cm = s.CommitValue("lookup/m", r2, o2.FactorValues[3]);
-        Fr e2 = Mle.Eq(tau2, r2), tv = Mle.Evaluate(t, r2);
-        EqualityProof.Prove(s.Transcript, s.Key, o2.Commitment, e2 * ((alpha - tv) * cgp.Commitment - cm.Commitment), o2.Blind,
-            e2 * ((alpha - tv) * cgp.Blind - cm.Blind), s.Rng).Write(s.Writer);
-        gC.AddPointClaim(cgp);
-        lk.Multiplicities.AddPointClaim(cm);
-        return cx;
-    }
 
     public static void Verify(VerifierContext ctx, LookupPlan lk, EvalClaim y)
     {
@@ -122,7 +36,7 @@ public static class LookupStep
         ctx.Claim(lk.X, cx);
     }
 
-    /// <summary>Mirror of <see cref="Prove(ProverContext, LookupPlan, TensorLayout, Fr[], Fr[])"/>;
+    /// <summary>Mirror of the prover's argument over a layout (LookupStepProver, ZkmlProver.Prover);
     /// <paramref name="publicY"/> gives the public output table when Y is public.</summary>
     public static EvalClaim Verify(VerifierContext ctx, LookupPlan lk, TensorLayout layout, Func<Fr[]>? publicY)
     {
@@ -181,17 +95,6 @@ public static class LookupStep
         return cx;
     }
 
-    private static CommittedTensor Commit(ProverContext ctx, Fr[] values, int vars, string label)
-    {
-        var s = ctx.Session;
-        var c = HyraxCommitment.Commit(values, new HyraxShape(vars), out var opening, s.Rng);
-        c.Write(s.Writer);
-        c.AppendTo(s.Transcript, label);
-        var ct = new CommittedTensor(label, c, opening, values);
-        ctx.Extra.Add(ct);
-        return ct;
-    }
-
     private static CommittedTensor Receive(VerifierContext ctx, int vars, string label)
     {
         var v = ctx.Session;
@@ -203,12 +106,12 @@ public static class LookupStep
         return ct;
     }
 
-    private static Fr[] Half(int n)
+    internal static Fr[] Half(int n)
     {
         var half = Fr.Inverse(Fr.FromInt64(2));
         return Enumerable.Repeat(half, n).ToArray();
     }
 
-    private static Fr Pow2(int n) => Fr.Pow(Fr.FromInt64(2), (ulong)n);
-    private static Fr Pow2Inv(int n) => Fr.Inverse(Pow2(n));
+    internal static Fr Pow2(int n) => Fr.Pow(Fr.FromInt64(2), (ulong)n);
+    internal static Fr Pow2Inv(int n) => Fr.Inverse(Pow2(n));
 }

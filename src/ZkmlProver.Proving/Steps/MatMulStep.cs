@@ -17,7 +17,7 @@ namespace ZkmlProver.Proving.Steps;
 /// </summary>
 public static class MatMulStep
 {
-    private static readonly SumCheckTerms Terms = SumCheckTerms.Product(3);
+    internal static readonly SumCheckTerms Terms = SumCheckTerms.Product(3);
 
     public sealed record Geometry(OperandView A, OperandView B, int RowVars, int IVars, int JVars, int KVars);
 
@@ -41,47 +41,6 @@ public static class MatMulStep
         return new Geometry(a, b, y.Vars[..^2].Sum(), y.Vars[^2], y.Vars[^1], va.Vars[^1]);
     }
 
-    public static void Prove(ProverContext ctx, MatMulLayer layer, EvalClaim y)
-    {
-        var s = ctx.Session;
-        var g = Shapes(ctx.Plan, layer);
-        var (rbl, ri, rj) = Split(y.Point, g);
-        var ta = Operands.Broadcast(ctx, g.A);
-        var tb = Operands.Broadcast(ctx, g.B);
-        int rows = 1 << g.RowVars, ks = 1 << g.KVars, isz = 1 << g.IVars, jsz = 1 << g.JVars;
-        var eqI = Mle.EqTable(ri);
-        var eqJ = Mle.EqTable(rj);
-        var a2 = new Fr[rows * ks];
-        var b2 = new Fr[rows * ks];
-        for (int bl = 0; bl < rows; bl++)
-        {
-            for (int i = 0; i < isz; i++)
-                for (int k = 0; k < ks; k++)
-                {
-                    long v = ta[((long)bl * isz + i) * ks + k];
-                    if (v != 0) a2[bl * ks + k] += eqI[i] * Fr.FromInt64(v);
-                }
-            for (int k = 0; k < ks; k++)
-                for (int j = 0; j < jsz; j++)
-                {
-                    long v = tb[((long)bl * ks + k) * jsz + j];
-                    if (v != 0) b2[bl * ks + k] += eqJ[j] * Fr.FromInt64(v);
-                }
-        }
-        var eqRows = new Fr[rows * ks];
-        var eqBl = Mle.EqTable(rbl);
-        for (int bl = 0; bl < rows; bl++) eqRows.AsSpan(bl * ks, ks).Fill(eqBl[bl]);
-        var output = ZkSumCheck.Prove(s.Transcript, y.Commitment, y.Value, y.Blind, Terms, [eqRows, a2, b2], s.Rng, requireTrueClaim: !s.Cheating);
-        output.Proof.Write(s.Writer);
-        var (pa, fa, pb, fb, e) = Final(g, rbl, ri, rj, output.Point);
-        var ca = Operands.Commit(ctx, g.A, pa, "matmul/a");
-        var cb = Operands.Commit(ctx, g.B, pb, "matmul/b");
-        var cab = s.CommitValue("matmul/ab", output.Point, ca.Value * cb.Value);
-        ProductProof.Prove(s.Transcript, s.Key, ca.Commitment, cb.Commitment, cab.Commitment, ca.Value, ca.Blind, cb.Value, cb.Blind, cab.Blind, s.Rng).Write(s.Writer);
-        e *= fa * fb;
-        EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, e * cab.Commitment, output.Blind, e * cab.Blind, s.Rng).Write(s.Writer);
-    }
-
     public static void Verify(VerifierContext ctx, MatMulLayer layer, EvalClaim y)
     {
         var v = ctx.Session;
@@ -100,11 +59,11 @@ public static class MatMulStep
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * cab.Commitment, v.Read<EqualityProof>($"{where} final", EqualityProof.TryRead), v.Acc), $"{where} final check");
     }
 
-    private static (Fr[] Rbl, Fr[] Ri, Fr[] Rj) Split(Fr[] r, Geometry g)
+    internal static (Fr[] Rbl, Fr[] Ri, Fr[] Rj) Split(Fr[] r, Geometry g)
         => (r[..g.RowVars], r[g.RowVars..(g.RowVars + g.IVars)], r[(g.RowVars + g.IVars)..]);
 
     /// <summary>The operand points at the sum-check's point (r_bl′, r_k′), their broadcast factors and eq(r_bl, r_bl′).</summary>
-    private static (Fr[] Pa, Fr Fa, Fr[] Pb, Fr Fb, Fr Eq) Final(Geometry g, Fr[] rbl, Fr[] ri, Fr[] rj, Fr[] point)
+    internal static (Fr[] Pa, Fr Fa, Fr[] Pb, Fr Fb, Fr Eq) Final(Geometry g, Fr[] rbl, Fr[] ri, Fr[] rj, Fr[] point)
     {
         var bl2 = point[..g.RowVars];
         var k2 = point[g.RowVars..];

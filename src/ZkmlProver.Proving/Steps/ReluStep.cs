@@ -10,12 +10,6 @@ namespace ZkmlProver.Proving.Steps;
 /// </summary>
 public static class ReluStep
 {
-    public static void Prove(ProverContext ctx, ReluLayer layer, EvalClaim a)
-    {
-        var (cq, cs) = ReluArgument.Prove(ctx.Session, a, ctx.Table(layer.Input), ctx.LongTable(layer.Input));
-        Record(ctx, layer, layer.Input, cq, cs);
-    }
-
     public static void Verify(VerifierContext ctx, ReluLayer layer, EvalClaim a)
     {
         var (cq, cs) = ReluArgument.Verify(ctx.Session, a, $"layer '{layer.Name}'");

@@ -13,9 +13,6 @@ namespace ZkmlProver.Proving.Steps;
 /// </summary>
 public static class RescaleStep
 {
-    public static void Prove(ProverContext ctx, RescaleLayer layer, EvalClaim q)
-        => ctx.Claim(layer.Input, ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer), q, Mle.Evaluate(ctx.LongTable(layer.Input), q.Point)));
-
     public static void Verify(VerifierContext ctx, RescaleLayer layer, EvalClaim q)
         => ctx.Claim(layer.Input, VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer), q));
 

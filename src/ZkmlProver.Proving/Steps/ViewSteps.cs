@@ -73,37 +73,14 @@ public static class ViewSteps
 
     private static TensorLayout PerSample(TensorLayout l) => new(l.Dims.Length > 1 ? l.Dims[1..] : [1]);
 
-    public static void ProveMove(ProverContext ctx, Layer layer, EvalClaim y) => Claim(ctx, layer.Inputs[0], Map(ctx.Plan, layer), y);
-
     public static void VerifyMove(VerifierContext ctx, Layer layer, EvalClaim y) => Claim(ctx, layer.Inputs[0], Map(ctx.Plan, layer), y);
 
     /// <summary>A view of an activation is reduced with the tensor's other claims later; a view of a
-    /// weight (a constant operand) at once (<see cref="GatherStep.ProveWeight"/>).</summary>
-    private static void Claim(ContextBase ctx, string x, GatherMap map, EvalClaim claim)
+    /// weight (a constant operand) at once (<see cref="ContextBase.ClaimWeightView"/>).</summary>
+    internal static void Claim(ContextBase ctx, string x, GatherMap map, EvalClaim claim)
     {
         if (ctx.Plan.Circuit.Tensor(x).Kind != TensorKind.Weight) ctx.ClaimView(x, map, claim);
-        else if (ctx is ProverContext p) GatherStep.ProveWeight(p, x, map, claim);
-        else GatherStep.VerifyWeight((VerifierContext)ctx, x, map, claim);
-    }
-
-    public static void ProveConcat(ProverContext ctx, ConcatLayer layer, EvalClaim y)
-    {
-        var maps = ConcatMaps(ctx.Plan, layer);
-        var s = ctx.Session;
-        int bp = 1 << ctx.Plan.Layout(layer.Output).Vars[0];
-        var rest = y;
-        for (int i = 0; i < maps.Length; i++)
-        {
-            EvalClaim share;
-            if (i < maps.Length - 1)
-            {
-                var view = maps[i].Apply(ctx.LongTable(layer.InputList[i]), bp);
-                share = s.CommitValue("concat/share", y.Point, Mle.Evaluate(view, y.Point));
-                rest = new EvalClaim(y.Point, rest.Commitment - share.Commitment, rest.Value - share.Value, rest.Blind - share.Blind);
-            }
-            else share = rest;
-            Claim(ctx, layer.InputList[i], maps[i], share);
-        }
+        else ctx.ClaimWeightView(x, map, claim);
     }
 
     public static void VerifyConcat(VerifierContext ctx, ConcatLayer layer, EvalClaim y)

@@ -12,7 +12,7 @@ namespace ZkmlProver.Proving;
 /// </summary>
 public static class InferenceProver
 {
-    public const string TranscriptName = "zkml-inference";
+    public const string TranscriptName = InferenceProof.TranscriptName;
 
     /// <param name="input">B × input size values, batch-major, at the input's scale.</param>
     /// <param name="rng">null for real proofs (CSPRNG); a seeded source for reproducible tests.</param>
@@ -96,7 +96,7 @@ public static class InferenceProver
         foreach (var (bitsKey, bits) in plan.Bits)
         {
             var spec = plan.BitsSpecs[bitsKey];
-            var table = bits.BuildTable(spec.Values(ctx), ValidMask(bits.Layout), spec.Layer, spec.Remedy, cheating: s.Cheating);
+            var table = bits.BuildTable(BitsValues.Of(ctx, spec), bits.Layout.ValidMask(), spec.Layer, spec.Remedy, cheating: s.Cheating);
             tamperBits?.Invoke(bitsKey, table);
             var c = HyraxCommitment.Commit(table, new HyraxShape(bits.NumVars), out var opening, rng);
             Send(s, c, bits.Name);
@@ -120,7 +120,7 @@ public static class InferenceProver
             var lk = plan.SoftmaxLookups[sm.Output];
             var val = SoftmaxStep.Compute(ctx, sm);
             var g = SoftmaxStep.Shapes(plan, sm);
-            var valid = ValidMask(g.Y);
+            var valid = g.Y.ValidMask();
             lk.Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray(), s.Cheating), lk.TVars, $"{lk.Name}/m");
             lk.Y = CommitSmall(s, val.E, g.Y.NumVars, $"{lk.Name}/y");
             if (!circuit.Outputs.Contains(sm.Output))
@@ -133,7 +133,7 @@ public static class InferenceProver
         {
             var bits = plan.Bits[tie.BitsKey];
             var r = s.Challenges($"tie/{tie.BitsKey}", bits.Layout.NumVars);
-            var target = TieTarget(ctx, tie);
+            var target = ctx.TieTarget(tie);
             var values = target.Values;
             var c = s.CommitValue($"tie/{tie.BitsKey}", r, values.IsSmall ? Mle.Evaluate(values.Small.Span, r) : Mle.Evaluate(values.Field.Span, r));
             target.AddPointClaim(c);
@@ -197,10 +197,6 @@ public static class InferenceProver
         };
     }
 
-    /// <summary>The committed tensor of a <see cref="RangeTie"/> (both sides).</summary>
-    internal static CommittedTensor TieTarget(ContextBase ctx, RangeTie tie)
-        => tie.Tensor == ctx.Plan.Circuit.Input ? ctx.Input! : ctx.Plan.SoftmaxOutputs[tie.Tensor];
-
     /// <summary>Soundness tests only: a committed tensor of arbitrary field elements.</summary>
     private static CommittedTensor CommitField(ProverSession s, Fr[] table, int vars, string label)
     {
@@ -220,12 +216,5 @@ public static class InferenceProver
     {
         c.Write(s.Writer);
         c.AppendTo(s.Transcript, label);
-    }
-
-    internal static bool[] ValidMask(TensorLayout layout)
-    {
-        var mask = new bool[layout.PaddedSize];
-        for (long i = 0; i < layout.Count; i++) mask[layout.PaddedIndex(i)] = true;
-        return mask;
     }
 }

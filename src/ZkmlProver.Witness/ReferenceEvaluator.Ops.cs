@@ -232,7 +232,7 @@ public static partial class ReferenceEvaluator
                             long cnt = ap.CountIncludePad ? (long)ap.Kernel[0] * ap.Kernel[1] : count;
                             if (cnt == 0) throw new CircuitFormatException($"layer '{ap.Name}': pooling window ({oy},{ox}) has no in-bounds cell");
                             long idx = (long)s * outT.Size + (cc * oh + oy) * ow + ox;
-                            y[idx] = Fit((sum * AvgMultiplier(t, cnt) + half) >> t, ap, outT, idx);
+                            y[idx] = Fit((sum * AvgPool2dLayer.Multiplier(t, cnt) + half) >> t, ap, outT, idx);
                         }
         }
 
@@ -349,8 +349,6 @@ public static partial class ReferenceEvaluator
         }
     }
 
-    /// <summary>Average-pool multiplier m = round(2^t / c) = floor((2^(t+1) + c) / (2c)).</summary>
-    public static long AvgMultiplier(int t, long count) => (long)(((Int128.One << (t + 1)) + count) / (2 * (Int128)count));
 
     /// <summary>floor(a / b) for b &gt; 0.</summary>
     static Int128 FloorDiv(Int128 a, Int128 b)
