@@ -37,6 +37,7 @@ public static class CommitmentWellFormednessProver
                 var ch = Chunking.For(circuit, name, layout, maxChunkVars);
                 int rest = layout.NumVars - layout.Vars[0];
                 var slotTables = new long[ch.Slots.Length][];
+                var committed = new CommittedTensor[ch.Slots.Length];
                 for (int i = 0; i < ch.Slots.Length; i++)
                 {
                     if (ch.Slots[i] is not { } b) continue;
@@ -49,7 +50,7 @@ public static class CommitmentWellFormednessProver
                     var c = HyraxCommitment.Commit(table, new HyraxShape(b.NumVars), out var opening, rng);
                     c.Write(s.Writer);
                     c.AppendTo(s.Transcript, b.Name);
-                    b.Committed = new CommittedTensor(b.Name, c, opening, table);
+                    committed[i] = new CommittedTensor(b.Name, c, opening, table);
                     slotTables[i] = table;
                 }
                 var r = s.Challenges($"tie/{name}", layout.NumVars);
@@ -61,14 +62,14 @@ public static class CommitmentWellFormednessProver
                 {
                     if (ch.Slots[i] is not { } b) continue; // an empty slot contributes its (proven) 0
                     var y = s.CommitValue($"tie/{name}#{i}", rSlot, Mle.Evaluate(ch.SlotTable(tables[name], i, rest), rSlot));
-                    b.Committed!.AddWeightedClaim(b.XPoint(rSlot), b.FullWeights(), y);
+                    committed[i].AddWeightedClaim(b.XPoint(rSlot), b.FullWeights(), y);
                     sum += eqTop[i] * y.Commitment; value += eqTop[i] * y.Value; blind += eqTop[i] * y.Blind;
                 }
                 weight.AddPointClaim(new EvalClaim(r, sum, value, blind));
                 for (int i = 0; i < ch.Slots.Length; i++)
-                    if (ch.Slots[i] is { } b) { b.ProveBooleanity(s, slotTables[i], cheating); slotTables[i] = null!; }
+                    if (ch.Slots[i] is { } b) { b.ProveBooleanity(s, slotTables[i], committed[i], cheating); slotTables[i] = null!; }
                 weight.ProveOpenings(s);
-                foreach (var b in ch.Slots) b?.Committed!.ProveOpenings(s);
+                for (int i = 0; i < ch.Slots.Length; i++) if (ch.Slots[i] is not null) committed[i].ProveOpenings(s);
             }
             return s.Writer.ToArray();
         }

@@ -100,18 +100,18 @@ public static class InferenceProver
             tamperBits?.Invoke(bitsKey, table);
             var c = HyraxCommitment.Commit(table, new HyraxShape(bits.NumVars), out var opening, rng);
             Send(s, c, bits.Name);
-            bits.Committed = new CommittedTensor(bits.Name, c, opening, table);
+            ctx.Commit(bits, new CommittedTensor(bits.Name, c, opening, table));
             bitsTables[bits] = table;
         }
 
         foreach (var lk in plan.Lookups.Values)
         {
             var m = lk.CountMultiplicities(witness[lk.X], s.Cheating);
-            lk.Multiplicities = CommitSmall(s, m, lk.TVars, $"{lk.Name}/m");
+            ctx.Columns(lk).Multiplicities = CommitSmall(s, m, lk.TVars, $"{lk.Name}/m");
             if (!lk.YPublic)
             {
                 var layout = plan.Layout(lk.Layer!.Output);
-                lk.Y = CommitSmall(s, ctx.LongTable(lk.Layer!.Output), layout.NumVars, $"{lk.Name}/y");
+                ctx.Columns(lk).Y = CommitSmall(s, ctx.LongTable(lk.Layer!.Output), layout.NumVars, $"{lk.Name}/y");
             }
         }
 
@@ -121,10 +121,10 @@ public static class InferenceProver
             var val = SoftmaxStep.Compute(ctx, sm);
             var g = SoftmaxStep.Shapes(plan, sm);
             var valid = g.Y.ValidMask();
-            lk.Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray(), s.Cheating), lk.TVars, $"{lk.Name}/m");
-            lk.Y = CommitSmall(s, val.E, g.Y.NumVars, $"{lk.Name}/y");
+            ctx.Columns(lk).Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray(), s.Cheating), lk.TVars, $"{lk.Name}/m");
+            ctx.Columns(lk).Y = CommitSmall(s, val.E, g.Y.NumVars, $"{lk.Name}/y");
             if (!circuit.Outputs.Contains(sm.Output))
-                plan.SoftmaxOutputs[sm.Output] = fieldTables?.GetValueOrDefault(sm.Output) is { } fy
+                ctx.SoftmaxOutputs[sm.Output] = fieldTables?.GetValueOrDefault(sm.Output) is { } fy
                     ? CommitField(s, fy, g.Y.NumVars, $"{sm.Name}/out")
                     : CommitSmall(s, val.Y, g.Y.NumVars, $"{sm.Name}/out");
         }
@@ -137,7 +137,7 @@ public static class InferenceProver
             var values = target.Values;
             var c = s.CommitValue($"tie/{tie.BitsKey}", r, values.IsSmall ? Mle.Evaluate(values.Small.Span, r) : Mle.Evaluate(values.Field.Span, r));
             target.AddPointClaim(c);
-            bits.Committed!.AddWeightedClaim(bits.XPoint(r), bits.FullWeights(), c);
+            ctx.Committed(bits).AddWeightedClaim(bits.XPoint(r), bits.FullWeights(), c);
         }
 
         foreach (var (name, values) in statement.Outputs)
@@ -180,14 +180,14 @@ public static class InferenceProver
         if (ctx.PendingCount != 0) throw new InvalidOperationException("internal error: claims left after the last layer");
 
         progress?.Invoke("range checks");
-        foreach (var bits in plan.Bits.Values) bits.ProveBooleanity(s, bitsTables[bits]);
+        foreach (var bits in plan.Bits.Values) bits.ProveBooleanity(s, bitsTables[bits], ctx.Committed(bits));
 
         progress?.Invoke("opening commitments");
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].ProveOpenings(s);
-        foreach (var bits in plan.Bits.Values) bits.Committed!.ProveOpenings(s);
-        foreach (var lk in plan.AllLookups) { lk.Multiplicities!.ProveOpenings(s); lk.Y?.ProveOpenings(s); }
+        foreach (var bits in plan.Bits.Values) ctx.Committed(bits).ProveOpenings(s);
+        foreach (var lk in plan.AllLookups) { ctx.Columns(lk).Multiplicities!.ProveOpenings(s); ctx.Columns(lk).Y?.ProveOpenings(s); }
         foreach (var extra in ctx.Extra) extra.ProveOpenings(s);
-        foreach (var output in plan.SoftmaxOutputs.Values) output.ProveOpenings(s);
+        foreach (var output in ctx.SoftmaxOutputs.Values) output.ProveOpenings(s);
         ctx.Input?.ProveOpenings(s);
 
         return new InferenceProof

@@ -43,7 +43,6 @@ public sealed class BitsTensor
     public int BitVars { get; }
     public int XVars { get; }
     public int NumVars => XVars + BitVars;
-    public CommittedTensor? Committed { get; set; }
 
     /// <summary>Point of the x part of the bits tensor for a point of X's layout (zero-extended).</summary>
     public Fr[] XPoint(Fr[] point) => [.. new Fr[XVars - point.Length], .. point];
@@ -139,7 +138,7 @@ public sealed class BitsTensor
     /// with probability ≤ 3·NumVars/n: on a valid entry B² = B (a bit), on a padded one B² = 0 (B = 0).
     /// Factors (eq, B, eq·V); the verifier evaluates the MLE of eq·V in O(NumVars).</summary>
     /// <param name="cheating">Soundness tests only: prove even when the table is not boolean.</param>
-    public void ProveBooleanity(ProverSession s, long[] table, bool cheating = false)
+    public void ProveBooleanity(ProverSession s, long[] table, CommittedTensor committed, bool cheating = false)
     {
         var tau = s.Challenges($"{Name}/bool/tau", NumVars);
         var eq = Mle.EqTable(tau);
@@ -154,10 +153,10 @@ public sealed class BitsTensor
         ProductProof.Prove(s.Transcript, s.Key, bv.Commitment, bv.Commitment, bb.Commitment, bv.Value, bv.Blind, bv.Value, bv.Blind, bb.Blind, s.Rng).Write(s.Writer);
         Fr e = Mle.Eq(tau, point), ev = ValidEq(tau, point);
         EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, e * bb.Commitment - ev * bv.Commitment, output.Blind, e * bb.Blind - ev * bv.Blind, s.Rng).Write(s.Writer);
-        Committed!.AddPointClaim(bv);
+        committed.AddPointClaim(bv);
     }
 
-    public void VerifyBooleanity(VerifierSession v)
+    public void VerifyBooleanity(VerifierSession v, CommittedTensor committed)
     {
         var tau = v.Challenges($"{Name}/bool/tau", NumVars);
         var proof = v.Read<ZkSumCheckProof>("booleanity sum-check", (r, out p) => ZkSumCheckProof.TryRead(r, NumVars, 3, out p));
@@ -170,7 +169,7 @@ public sealed class BitsTensor
         Fr e = Mle.Eq(tau, point), ev = ValidEq(tau, point);
         var eqp = v.Read<EqualityProof>("booleanity equality", EqualityProof.TryRead);
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub.Commitment, e * bb.Commitment - ev * bv.Commitment, eqp, v.Acc), $"{Name} booleanity and zero padding final check");
-        Committed!.AddPointClaim(bv);
+        committed.AddPointClaim(bv);
     }
 
     // Factors (eq, B, eq·V): eq·B·B − (eq·V)·B.

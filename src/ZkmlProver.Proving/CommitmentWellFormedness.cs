@@ -117,13 +117,14 @@ public static class CommitmentWellFormedness
             var layout = layouts[name];
             var weight = new CommittedTensor(name, commitment.Tensors[name]);
             var ch = Chunking.For(circuit, name, layout, (int)maxChunkVars);
-            foreach (var b in ch.Slots)
+            var committed = new CommittedTensor[ch.Slots.Length];
+            for (int i = 0; i < ch.Slots.Length; i++)
             {
-                if (b is null) continue;
+                if (ch.Slots[i] is not { } b) continue;
                 var shape = new HyraxShape(b.NumVars);
                 var c = v.Read<HyraxCommitment>($"commitment '{b.Name}'", (r, out hc) => HyraxCommitment.TryRead(r, shape, out hc));
                 c.AppendTo(v.Transcript, b.Name);
-                b.Committed = new CommittedTensor(b.Name, c);
+                committed[i] = new CommittedTensor(b.Name, c);
             }
             var point = v.Challenges($"tie/{name}", layout.NumVars);
             var (rTop, rSlot) = (point[..ch.TopVars], point[ch.TopVars..]);
@@ -133,13 +134,13 @@ public static class CommitmentWellFormedness
             {
                 if (ch.Slots[i] is not { } b) continue;
                 var y = v.ReceiveValue($"tie/{name}#{i}", rSlot);
-                b.Committed!.AddWeightedClaim(b.XPoint(rSlot), b.FullWeights(), y);
+                committed[i].AddWeightedClaim(b.XPoint(rSlot), b.FullWeights(), y);
                 sum += eqTop[i] * y.Commitment;
             }
             weight.AddPointClaim(new EvalClaim(point, sum));
-            foreach (var b in ch.Slots) b?.VerifyBooleanity(v);
+            for (int i = 0; i < ch.Slots.Length; i++) ch.Slots[i]?.VerifyBooleanity(v, committed[i]);
             weight.VerifyOpenings(v);
-            foreach (var b in ch.Slots) b?.Committed!.VerifyOpenings(v);
+            for (int i = 0; i < ch.Slots.Length; i++) if (ch.Slots[i] is not null) committed[i].VerifyOpenings(v);
         }
         if (!v.Reader.ExpectEnd()) VerifierSession.Fail(v.Reader.Error!);
     }

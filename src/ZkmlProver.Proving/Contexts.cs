@@ -23,6 +23,27 @@ public abstract class ContextBase(InferencePlan plan, bool privateInput)
 
     public CommittedTensor Weight(string name) => WeightCommitments[name];
 
+    // What this proof commits for the plan's bits tensors, lookups and softmax outputs (the plan
+    // itself stays immutable and shareable between proofs).
+    private readonly Dictionary<BitsTensor, CommittedTensor> _bits = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<LookupPlan, LookupColumns> _lookups = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The commitment of a bits tensor of the plan (committed before the layer pass).</summary>
+    public CommittedTensor Committed(BitsTensor bits)
+        => _bits.TryGetValue(bits, out var c) ? c : throw new InvalidOperationException($"internal error: '{bits.Name}' is not committed yet");
+
+    public void Commit(BitsTensor bits, CommittedTensor committed) => _bits.Add(bits, committed);
+
+    /// <summary>The committed columns of a lookup argument of the plan.</summary>
+    public LookupColumns Columns(LookupPlan lookup)
+    {
+        if (!_lookups.TryGetValue(lookup, out var c)) _lookups[lookup] = c = new LookupColumns();
+        return c;
+    }
+
+    /// <summary>The commitments of the softmax outputs that are not public outputs, by output tensor.</summary>
+    public Dictionary<string, CommittedTensor> SoftmaxOutputs { get; } = new(StringComparer.Ordinal);
+
     public bool IsPublicInput(string tensor) => !PrivateInput && Plan.Source(tensor) == Plan.Circuit.Input;
 
     /// <summary>Records a claim on an implied tensor (through absorbed reshapes, on their source).</summary>
@@ -70,7 +91,7 @@ public abstract class ContextBase(InferencePlan plan, bool privateInput)
 
     /// <summary>The committed tensor of a <see cref="RangeTie"/> (both sides).</summary>
     public CommittedTensor TieTarget(RangeTie tie)
-        => tie.Tensor == Plan.Circuit.Input ? Input! : Plan.SoftmaxOutputs[tie.Tensor];
+        => tie.Tensor == Plan.Circuit.Input ? Input! : SoftmaxOutputs[tie.Tensor];
 
     public int PendingCount => _pending.Count;
 }
@@ -93,4 +114,12 @@ public sealed class VerifierContext(InferencePlan plan, bool privateInput, Verif
 
     public Fr[] PublicInputTable()
         => _inputTable ??= Plan.Layout(Plan.Circuit.Input).ToTable(publicInput ?? throw new InvalidOperationException("no public input"));
+}
+
+/// <summary>One proof's committed columns of a lookup argument: the multiplicities, and the output
+/// column Y unless it is public.</summary>
+public sealed class LookupColumns
+{
+    public CommittedTensor? Multiplicities { get; set; }
+    public CommittedTensor? Y { get; set; }
 }

@@ -22,6 +22,9 @@ public sealed record RangeTie(string Tensor, string BitsKey);
 /// What prover and verifier derive identically from the circuit and the batch size: the layout of
 /// every activation, the bits tensors, and the checks that the prover supports every layer.
 /// </summary>
+/// <remarks>Fixed once built (only its geometry memo fills in, the same for every proof): what one
+/// proof commits — bits, lookup columns, softmax outputs — lives in that proof's
+/// <see cref="ContextBase"/>, so one plan serves any number of proofs, in parallel too.</remarks>
 public sealed class InferencePlan
 {
     private readonly Dictionary<string, Layer> _producer = new(StringComparer.Ordinal);
@@ -98,11 +101,9 @@ public sealed class InferencePlan
     public Dictionary<string, BitsSpec> BitsSpecs { get; } = new(StringComparer.Ordinal);
     /// <summary>Lookup arguments by the lookup layer's output tensor, in layer order.</summary>
     public Dictionary<string, LookupPlan> Lookups { get; } = new(StringComparer.Ordinal);
-    /// <summary>Softmax layers (live), in layer order; their exp lookups and, when their output is not
-    /// public, the commitments of their outputs, by output tensor.</summary>
+    /// <summary>Softmax layers (live), in layer order, and their exp lookups by output tensor.</summary>
     public List<SoftmaxLayer> Softmaxes { get; } = [];
     public Dictionary<string, LookupPlan> SoftmaxLookups { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, CommittedTensor> SoftmaxOutputs { get; } = new(StringComparer.Ordinal);
     /// <summary>Every lookup argument: the Lookup layers', then the softmax exp lookups.</summary>
     public IEnumerable<LookupPlan> AllLookups => Lookups.Values.Concat(SoftmaxLookups.Values);
     /// <summary>Output tensors of the Clip layers fused into the Lookup that reads them (skipped in the layer pass).</summary>

@@ -69,15 +69,15 @@ public static class InferenceVerifier
         if (proof.PrivateInput)
             ctx.Input = new CommittedTensor("input", Receive(v, new HyraxShape(plan.Layout(circuit.Input).NumVars), "input"));
         foreach (var bits in plan.Bits.Values)
-            bits.Committed = new CommittedTensor(bits.Name, Receive(v, new HyraxShape(bits.NumVars), bits.Name));
+            ctx.Commit(bits, new CommittedTensor(bits.Name, Receive(v, new HyraxShape(bits.NumVars), bits.Name)));
 
         foreach (var lk in plan.Lookups.Values)
         {
-            lk.Multiplicities = new CommittedTensor($"{lk.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Name}/m"));
+            ctx.Columns(lk).Multiplicities = new CommittedTensor($"{lk.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Name}/m"));
             if (!lk.YPublic)
             {
                 var nv = plan.Layout(lk.Layer!.Output).NumVars;
-                lk.Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
+                ctx.Columns(lk).Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
             }
         }
 
@@ -85,10 +85,10 @@ public static class InferenceVerifier
         {
             var lk = plan.SoftmaxLookups[sm.Output];
             var nv = plan.Layout(sm.Output).NumVars;
-            lk.Multiplicities = new CommittedTensor($"{lk.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Name}/m"));
-            lk.Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
+            ctx.Columns(lk).Multiplicities = new CommittedTensor($"{lk.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Name}/m"));
+            ctx.Columns(lk).Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
             if (!circuit.Outputs.Contains(sm.Output))
-                plan.SoftmaxOutputs[sm.Output] = new CommittedTensor($"{sm.Name}/out", Receive(v, new HyraxShape(nv), $"{sm.Name}/out"));
+                ctx.SoftmaxOutputs[sm.Output] = new CommittedTensor($"{sm.Name}/out", Receive(v, new HyraxShape(nv), $"{sm.Name}/out"));
         }
 
         foreach (var tie in plan.Ties)
@@ -97,7 +97,7 @@ public static class InferenceVerifier
             var r = v.Challenges($"tie/{tie.BitsKey}", bits.Layout.NumVars);
             var c = v.ReceiveValue($"tie/{tie.BitsKey}", r);
             ctx.TieTarget(tie).AddPointClaim(c);
-            bits.Committed!.AddWeightedClaim(bits.XPoint(r), bits.FullWeights(), c);
+            ctx.Committed(bits).AddWeightedClaim(bits.XPoint(r), bits.FullWeights(), c);
         }
 
         foreach (var (name, values) in proof.Outputs)
@@ -138,13 +138,13 @@ public static class InferenceVerifier
         ctx.SettleInput();
         if (ctx.PendingCount != 0) VerifierSession.Fail("claims left after the last layer");
 
-        foreach (var bits in plan.Bits.Values) bits.VerifyBooleanity(v);
+        foreach (var bits in plan.Bits.Values) bits.VerifyBooleanity(v, ctx.Committed(bits));
 
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].VerifyOpenings(v);
-        foreach (var bits in plan.Bits.Values) bits.Committed!.VerifyOpenings(v);
-        foreach (var lk in plan.AllLookups) { lk.Multiplicities!.VerifyOpenings(v); lk.Y?.VerifyOpenings(v); }
+        foreach (var bits in plan.Bits.Values) ctx.Committed(bits).VerifyOpenings(v);
+        foreach (var lk in plan.AllLookups) { ctx.Columns(lk).Multiplicities!.VerifyOpenings(v); ctx.Columns(lk).Y?.VerifyOpenings(v); }
         foreach (var extra in ctx.Extra) extra.VerifyOpenings(v);
-        foreach (var output in plan.SoftmaxOutputs.Values) output.VerifyOpenings(v);
+        foreach (var output in ctx.SoftmaxOutputs.Values) output.VerifyOpenings(v);
         ctx.Input?.VerifyOpenings(v);
         if (!v.Reader.ExpectEnd()) VerifierSession.Fail(v.Reader.Error!);
     }

@@ -91,9 +91,6 @@ public sealed class LookupPlan
     /// <summary>True when Y is a public output (then it is not committed).</summary>
     public bool YPublic { get; }
 
-    public CommittedTensor? Multiplicities { get; set; }
-    public CommittedTensor? Y { get; set; }
-
     /// <summary>t_j = tin_j + β·tout_j.</summary>
     /// <summary>The multilinear extension of <see cref="CombinedTable"/> at <paramref name="point"/>:
     /// T̃_in(r) + β·T̃_out(r), computed from the tables' structure (runs of constant outputs, the

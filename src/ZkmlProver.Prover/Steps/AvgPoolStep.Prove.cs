@@ -19,7 +19,7 @@ public static class AvgPoolStepProver
         public static void Prove(ProverContext ctx, AvgPool2dLayer layer, EvalClaim y)
         {
             Fr z = Mle.Evaluate(Scaled(ctx, layer), y.Point);
-            ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), y, z));
+            ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), ctx.Committed(ctx.Plan.BitsOf(layer, "z")), y, z));
         }
     }
 }

@@ -32,7 +32,7 @@ public static class LeakyReluStepProver
         public static void Prove(ProverContext ctx, LeakyReluLayer layer, EvalClaim y)
         {
             var s = ctx.Session;
-            var zc = RescaleStep.ProveQuotient(s, ctx.Plan.BitsOf(layer, "z"), y, Mle.Evaluate(Scaled(ctx, layer), y.Point));
+            var zc = RescaleStep.ProveQuotient(s, ctx.Plan.BitsOf(layer, "z"), ctx.Committed(ctx.Plan.BitsOf(layer, "z")), y, Mle.Evaluate(Scaled(ctx, layer), y.Point));
             var xl = ctx.LongTable(layer.Input);
             var relu = new long[xl.Length];
             for (int i = 0; i < relu.Length; i++) relu[i] = Math.Max(xl[i], 0);

@@ -18,14 +18,14 @@ public static class LookupStepProver
     {
         public static void Prove(ProverContext ctx, LookupPlan lk, EvalClaim y)
         {
-            if (!lk.YPublic) lk.Y!.AddPointClaim(y);
+            if (!lk.YPublic) ctx.Columns(lk).Y!.AddPointClaim(y);
             var layout = ctx.Plan.Layout(lk.X);
             var cx = Prove(ctx, lk, layout, ctx.Table(lk.X), ctx.Table(lk.Layer!.Output));
             ctx.Claim(lk.X, cx);
         }
 
         /// <summary>The argument for input and output columns over <paramref name="layout"/> (Y committed
-        /// in <see cref="LookupPlan.Y"/> or public); returns the claim on X̃ at the input zero-check's point.</summary>
+        /// in <see cref="LookupColumns.Y"/> or public); returns the claim on X̃ at the input zero-check's point.</summary>
         public static EvalClaim Prove(ProverContext ctx, LookupPlan lk, TensorLayout layout, Fr[] xTable, Fr[] yTable)
         {
             var s = ctx.Session;
@@ -37,7 +37,7 @@ public static class LookupStepProver
             for (int i = 0; i < h.Length; i++) if (valid[i]) h[i] = alpha - xTable[i] - beta * yTable[i];
             FieldVectors.BatchInverse(h);
             var t = lk.CombinedTable(beta);
-            var mLong = (long[])lk.Multiplicities!.Values.Small.ToArray();
+            var mLong = (long[])ctx.Columns(lk).Multiplicities!.Values.Small.ToArray();
             var g = new Fr[t.Length];
             for (int j = 0; j < g.Length; j++) if (mLong[j] != 0) g[j] = alpha - t[j];
             FieldVectors.BatchInverse(g);
@@ -75,7 +75,7 @@ public static class LookupStepProver
                 var cy = s.CommitValue("lookup/y", r1, o1.FactorValues[3]);
                 var chy = s.CommitValue("lookup/hy", r1, chp.Value * cy.Value);
                 ProductProof.Prove(s.Transcript, s.Key, chp.Commitment, cy.Commitment, chy.Commitment, chp.Value, chp.Blind, cy.Value, cy.Blind, chy.Blind, s.Rng).Write(s.Writer);
-                lk.Y!.AddPointClaim(cy);
+                ctx.Columns(lk).Y!.AddPointClaim(cy);
                 hy = chy.Commitment; hyBlind = chy.Blind;
                 // The padding term λ·(1 − valid)·Y, folded into the h·y term: β·h·y − λ(1 − v)·y.
                 Fr pad = lambda * (Fr.One - layout.ValidIndicator(r1));
@@ -98,7 +98,7 @@ public static class LookupStepProver
             EqualityProof.Prove(s.Transcript, s.Key, o2.Commitment, e2 * ((alpha - tv) * cgp.Commitment - cm.Commitment), o2.Blind,
                 e2 * ((alpha - tv) * cgp.Blind - cm.Blind), s.Rng).Write(s.Writer);
             gC.AddPointClaim(cgp);
-            lk.Multiplicities.AddPointClaim(cm);
+            ctx.Columns(lk).Multiplicities!.AddPointClaim(cm);
             return cx;
         }
 

@@ -75,8 +75,8 @@ public static class MaxChainProver
                 gathers.Add(new GatherClaim(slots[k], cx));
                 var (cd, cs) = ReluArgument.Prove(s, crel, Operands.ToField(d), d);
                 var xp = bits.XPoint(cd.Point);
-                bits.Committed!.AddWeightedClaim(xp, bits.SignWeights(), cs);
-                bits.Committed.AddWeightedClaim(xp, bits.QWeights(), cd);
+                ctx.Committed(bits).AddWeightedClaim(xp, bits.SignWeights(), cs);
+                ctx.Committed(bits).AddWeightedClaim(xp, bits.QWeights(), cd);
                 var cm = s.CommitValue("maxpool/m", cd.Point, Mle.Evaluate(ms[k - 1], cd.Point));
                 var cx2 = s.CommitValue("maxpool/x", cd.Point, Mle.Evaluate(xs[k], cd.Point));
                 EqualityProof.Prove(s.Transcript, s.Key, cd.Commitment, cm.Commitment - cx2.Commitment, cd.Blind, cm.Blind - cx2.Blind, s.Rng).Write(s.Writer);

@@ -13,6 +13,6 @@ public static class RescaleStepProver
     extension(RescaleStep)
     {
         public static void Prove(ProverContext ctx, RescaleLayer layer, EvalClaim q)
-            => ctx.Claim(layer.Input, ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer), q, Mle.Evaluate(ctx.LongTable(layer.Input), q.Point)));
+            => ctx.Claim(layer.Input, ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer), ctx.Committed(ctx.Plan.BitsOf(layer)), q, Mle.Evaluate(ctx.LongTable(layer.Input), q.Point)));
     }
 }

@@ -64,7 +64,7 @@ public static class SoftmaxStepProver
             var val = Compute(ctx, sm);
             bool yPublic = plan.Circuit.Outputs.Contains(sm.Output);
             if (yPublic) EqualityProof.ProvePublic(s.Transcript, s.Key, y.Commitment, y.Value, y.Blind, s.Rng).Write(s.Writer);
-            else plan.SoftmaxOutputs[sm.Output].AddPointClaim(y);
+            else ctx.SoftmaxOutputs[sm.Output].AddPointClaim(y);
 
             // Division.
             var tau = s.Challenges($"{sm.Name}/softmax/tau", g.Y.NumVars);
@@ -88,7 +88,7 @@ public static class SoftmaxStepProver
                 var cy = s.CommitValue("softmax/y", r, o.FactorValues[3]);
                 ys = s.CommitValue("softmax/ys", r, cy.Value * cs.Value);
                 ProductProof.Prove(s.Transcript, s.Key, cy.Commitment, cs.Commitment, ys.Commitment, cy.Value, cy.Blind, cs.Value, cs.Blind, ys.Blind, s.Rng).Write(s.Writer);
-                plan.SoftmaxOutputs[sm.Output].AddPointClaim(cy);
+                ctx.SoftmaxOutputs[sm.Output].AddPointClaim(cy);
             }
             Fr e = Mle.Eq(tau, r), two = Fr.FromInt64(1L << sm.OutScale);
             EqualityProof.Prove(s.Transcript, s.Key, o.Commitment, e * (two * ce.Commitment + f * ch.Commitment - f * ys.Commitment - crem.Commitment),
@@ -96,7 +96,7 @@ public static class SoftmaxStepProver
             RecordDivision(ctx, sm, g, r, p, f, ce, ch, cs, crem);
 
             // S = Σ_axis E: the claim on S̃(p) is a claim on a view of the committed E.
-            GatherStep.ProveCommitted(ctx, lk.Y!, Operands.ToField(val.E), g.Sum, cs);
+            GatherStep.ProveCommitted(ctx, ctx.Columns(lk).Y!, Operands.ToField(val.E), g.Sum, cs);
 
             // (D, E) lookup, then D = X − M_b.
             var cd = LookupStep.Prove(ctx, lk, g.Y, Operands.ToField(val.D), Operands.ToField(val.E));

@@ -48,5 +48,5 @@ public static class AvgPoolStep
     });
 
     public static void Verify(VerifierContext ctx, AvgPool2dLayer layer, EvalClaim y)
-        => ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), y));
+        => ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), ctx.Committed(ctx.Plan.BitsOf(layer, "z")), y));
 }

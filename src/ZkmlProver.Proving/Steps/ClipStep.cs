@@ -51,8 +51,8 @@ public static class ClipStep
     {
         var bits = ctx.Plan.BitsOf(layer, part.Part);
         var xp = bits.XPoint(cd.Point);
-        bits.Committed!.AddWeightedClaim(xp, bits.SignWeights(), cs);
-        bits.Committed.AddWeightedClaim(xp, bits.QWeights(), cd);
+        ctx.Committed(bits).AddWeightedClaim(xp, bits.SignWeights(), cs);
+        ctx.Committed(bits).AddWeightedClaim(xp, bits.QWeights(), cd);
         Fr b = Fr.FromInt64(part.Bound) * bits.Layout.ValidIndicator(cd.Point);
         var g = EvalClaim.Key.G;
         var x = part.Part == "lo"

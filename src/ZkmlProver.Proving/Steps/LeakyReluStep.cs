@@ -17,7 +17,7 @@ public static class LeakyReluStep
     public static void Verify(VerifierContext ctx, LeakyReluLayer layer, EvalClaim y)
     {
         var v = ctx.Session;
-        var zc = RescaleStep.VerifyQuotient(v, ctx.Plan.BitsOf(layer, "z"), y).Commitment;
+        var zc = RescaleStep.VerifyQuotient(v, ctx.Plan.BitsOf(layer, "z"), ctx.Committed(ctx.Plan.BitsOf(layer, "z")), y).Commitment;
         var crel = v.ReceiveValue("leaky/relu", y.Point);
         var cx = v.ReceiveValue("leaky/x", y.Point);
         var (ka, kx) = Coefficients(layer);

@@ -30,7 +30,7 @@ public static class LookupStep
 
     public static void Verify(VerifierContext ctx, LookupPlan lk, EvalClaim y)
     {
-        if (!lk.YPublic) lk.Y!.AddPointClaim(y);
+        if (!lk.YPublic) ctx.Columns(lk).Y!.AddPointClaim(y);
         var layout = ctx.Plan.Layout(lk.X);
         var cx = Verify(ctx, lk, layout, lk.YPublic ? () => layout.ToTable(ctx.PublicOutput(lk.Layer!.Output)) : null);
         ctx.Claim(lk.X, cx);
@@ -73,7 +73,7 @@ public static class LookupStep
             var cy = v.ReceiveValue("lookup/y", r1);
             var chy = v.ReceiveValue("lookup/hy", r1);
             VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, chp.Commitment, cy.Commitment, chy.Commitment, v.Read<ProductProof>("lookup hy", ProductProof.TryRead), v.Acc), $"lookup '{lk.Name}' h·y");
-            lk.Y!.AddPointClaim(cy);
+            ctx.Columns(lk).Y!.AddPointClaim(cy);
             hy = chy.Commitment - Fr.Inverse(beta) * (lambda * (Fr.One - layout.ValidIndicator(r1))) * cy.Commitment;
         }
         Fr e1 = Mle.Eq(tau, r1), v1 = layout.ValidIndicator(r1);
@@ -91,7 +91,7 @@ public static class LookupStep
         VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, sub2.Commitment, e2 * ((alpha - tv) * cgp.Commitment - cm.Commitment),
             v.Read<EqualityProof>("lookup table final", EqualityProof.TryRead), v.Acc), $"lookup '{lk.Name}' table final check");
         gC.AddPointClaim(cgp);
-        lk.Multiplicities!.AddPointClaim(cm);
+        ctx.Columns(lk).Multiplicities!.AddPointClaim(cm);
         return cx;
     }
 

@@ -56,8 +56,8 @@ public static class MaxChain
             gathers.Add(new GatherClaim(slots[k], cx));
             var (cd, cs) = ReluArgument.Verify(v, crel, $"layer '{owner.Name}' slot {k}");
             var xp = bits.XPoint(cd.Point);
-            bits.Committed!.AddWeightedClaim(xp, bits.SignWeights(), cs);
-            bits.Committed.AddWeightedClaim(xp, bits.QWeights(), cd);
+            ctx.Committed(bits).AddWeightedClaim(xp, bits.SignWeights(), cs);
+            ctx.Committed(bits).AddWeightedClaim(xp, bits.QWeights(), cd);
             var cm = v.ReceiveValue("maxpool/m", cd.Point);
             var cx2 = v.ReceiveValue("maxpool/x", cd.Point);
             VerifierSession.Check(EqualityProof.Verify(v.Transcript, v.Key, cd.Commitment, cm.Commitment - cx2.Commitment, v.Read<EqualityProof>("maxpool difference", EqualityProof.TryRead), v.Acc), $"layer '{owner.Name}' slot {k} difference");

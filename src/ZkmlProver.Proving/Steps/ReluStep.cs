@@ -21,8 +21,8 @@ public static class ReluStep
     {
         var (bits, own) = ctx.Plan.SignBits(layer, x);
         var xp = bits.XPoint(cs.Point);
-        bits.Committed!.AddWeightedClaim(xp, bits.SignWeights(), cs);
-        if (own) bits.Committed.AddWeightedClaim(xp, bits.QWeights(), cq);
+        ctx.Committed(bits).AddWeightedClaim(xp, bits.SignWeights(), cs);
+        if (own) ctx.Committed(bits).AddWeightedClaim(xp, bits.QWeights(), cq);
         ctx.Claim(x, cq);
     }
 }

@@ -14,28 +14,28 @@ namespace ZkmlProver.Proving.Steps;
 public static class RescaleStep
 {
     public static void Verify(VerifierContext ctx, RescaleLayer layer, EvalClaim q)
-        => ctx.Claim(layer.Input, VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer), q));
+        => ctx.Claim(layer.Input, VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer), ctx.Committed(ctx.Plan.BitsOf(layer)), q));
 
     /// <summary>For Q = ⌊(X + offset)/2^k⌋ with committed bits of X + offset·valid: records the claim
     /// on Q, commits x̃(r) + offset·Ĩ_valid(r) (value <paramref name="x"/> = X̃(r)) and returns the
     /// claim on X̃(r).</summary>
-    internal static EvalClaim ProveQuotient(ProverSession s, BitsTensor bits, EvalClaim q, in Fr x)
+    internal static EvalClaim ProveQuotient(ProverSession s, BitsTensor bits, CommittedTensor committed, EvalClaim q, in Fr x)
     {
         var xp = bits.XPoint(q.Point);
-        bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), q);
+        committed.AddWeightedClaim(xp, bits.QWeights(), q);
         Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(q.Point);
         var cz = s.CommitValue("rescale/z", xp, x + offset);
-        bits.Committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
+        committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
         return new EvalClaim(q.Point, cz.Commitment - offset * s.Key.G, x, cz.Blind);
     }
 
-    internal static EvalClaim VerifyQuotient(VerifierSession v, BitsTensor bits, EvalClaim q)
+    internal static EvalClaim VerifyQuotient(VerifierSession v, BitsTensor bits, CommittedTensor committed, EvalClaim q)
     {
         var xp = bits.XPoint(q.Point);
-        bits.Committed!.AddWeightedClaim(xp, bits.QWeights(), q);
+        committed.AddWeightedClaim(xp, bits.QWeights(), q);
         Fr offset = Fr.FromInt64(bits.Offset) * bits.Layout.ValidIndicator(q.Point);
         var cz = v.ReceiveValue("rescale/z", xp);
-        bits.Committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
+        committed.AddWeightedClaim(xp, bits.FullWeights(), cz);
         return new EvalClaim(q.Point, cz.Commitment - offset * v.Key.G);
     }
 }

@@ -130,7 +130,7 @@ public static class SoftmaxStep
         if (yPublic)
             VerifierSession.Check(EqualityProof.VerifyPublic(v.Transcript, v.Key, y.Commitment, Mle.Evaluate(yTable!, y.Point),
                 v.Read<EqualityProof>($"'{sm.Name}' output", EqualityProof.TryRead), v.Acc), $"layer '{sm.Name}' output claim");
-        else plan.SoftmaxOutputs[sm.Output].AddPointClaim(y);
+        else ctx.SoftmaxOutputs[sm.Output].AddPointClaim(y);
 
         var tau = v.Challenges($"{sm.Name}/softmax/tau", g.Y.NumVars);
         int n = g.Y.NumVars;
@@ -149,7 +149,7 @@ public static class SoftmaxStep
             var cy = v.ReceiveValue("softmax/y", r);
             var cys = v.ReceiveValue("softmax/ys", r);
             VerifierSession.Check(ProductProof.Verify(v.Transcript, v.Key, cy.Commitment, cs.Commitment, cys.Commitment, v.Read<ProductProof>($"'{sm.Name}' y·s", ProductProof.TryRead), v.Acc), $"layer '{sm.Name}' y·s");
-            plan.SoftmaxOutputs[sm.Output].AddPointClaim(cy);
+            ctx.SoftmaxOutputs[sm.Output].AddPointClaim(cy);
             ys = cys.Commitment;
         }
         Fr e = Mle.Eq(tau, r), two = Fr.FromInt64(1L << sm.OutScale);
@@ -157,7 +157,7 @@ public static class SoftmaxStep
             v.Read<EqualityProof>($"'{sm.Name}' division final", EqualityProof.TryRead), v.Acc), $"layer '{sm.Name}' division final check");
         RecordDivision(ctx, sm, g, r, p, f, ce, ch, cs, crem);
 
-        GatherStep.VerifyCommitted(ctx, lk.Y!, g.Sum, cs);
+        GatherStep.VerifyCommitted(ctx, ctx.Columns(lk).Y!, g.Sum, cs);
 
         var cd = LookupStep.Verify(ctx, lk, g.Y, null);
         var (p1, f1) = Project(g, cd.Point);
@@ -174,10 +174,10 @@ public static class SoftmaxStep
         EvalClaim ce, EvalClaim ch, EvalClaim cs, EvalClaim crem)
     {
         var plan = ctx.Plan;
-        plan.SoftmaxLookups[sm.Output].Y!.AddPointClaim(ce);
+        ctx.Columns(plan.SoftmaxLookups[sm.Output]).Y!.AddPointClaim(ce);
         var sBits = plan.BitsOf(sm, "s");
-        sBits.Committed!.AddWeightedClaim(sBits.XPoint(p), sBits.QWeights(), ch);
-        sBits.Committed.AddWeightedClaim(sBits.XPoint(p), sBits.FullWeights(), cs);
+        ctx.Committed(sBits).AddWeightedClaim(sBits.XPoint(p), sBits.QWeights(), ch);
+        ctx.Committed(sBits).AddWeightedClaim(sBits.XPoint(p), sBits.FullWeights(), cs);
         var remBits = plan.BitsOf(sm, "rem");
         var rem2Bits = plan.BitsOf(sm, "rem2");
         Fr valid = g.Y.ValidIndicator(r);
@@ -186,8 +186,8 @@ public static class SoftmaxStep
         foreach (var (bits, claim) in new[] { (remBits, crem), (rem2Bits, rem2) })
         {
             var xp = bits.XPoint(r);
-            bits.Committed!.AddWeightedClaim(xp, bits.FullWeights(), claim);
-            bits.Committed.AddWeightedClaim(xp, bits.SignWeights(), EvalClaim.Public(r, Fr.Zero));
+            ctx.Committed(bits).AddWeightedClaim(xp, bits.FullWeights(), claim);
+            ctx.Committed(bits).AddWeightedClaim(xp, bits.SignWeights(), EvalClaim.Public(r, Fr.Zero));
         }
     }
 }
