@@ -12,7 +12,7 @@ namespace ZkmlProver.Proving;
 
 /// <summary>The model owner's half of <see cref="CommitmentWellFormedness"/>: proves the committed
 /// weight tables well formed (the verifier's half and the chunking both use stay in ZkmlProver.Proving).</summary>
-public static class CommitmentWellFormednessProver
+public static class CommitmentWellFormednessProving
 {
     extension(CommitmentWellFormedness)
     {

@@ -83,51 +83,24 @@ public static class InferenceProver
             ctx.WeightCommitments[name] = new CommittedTensor(name, commitment.Tensors[name], key.Openings[name], layout.ToLongTable(weights[name]));
 
         if (privateInput)
-        {
-            var layout = plan.Layout(circuit.Input);
-            var table = ctx.LongTable(circuit.Input);
-            var c = HyraxCommitment.Commit(table, new HyraxShape(layout.NumVars), out var opening, rng);
-            Send(s, c, "input");
-            ctx.Input = new CommittedTensor("input", c, opening, table);
-        }
+            ctx.Input = ctx.CommitColumn("input", ctx.LongTable(circuit.Input), plan.Layout(circuit.Input).NumVars);
 
         progress?.Invoke("committing the witness");
         var bitsTables = new Dictionary<BitsTensor, long[]>();
         foreach (var (bitsKey, bits) in plan.Bits)
         {
             var spec = plan.BitsSpecs[bitsKey];
-            var table = bits.BuildTable(BitsValues.Of(ctx, spec), bits.Layout.ValidMask(), spec.Layer, spec.Remedy, cheating: s.Cheating);
+            // What the bits decompose: the private input, or what the owner layer's step says.
+            var values = spec.Owner is null ? ctx.LongTable(circuit.Input) : StepProvers.For(spec.Owner)!.BitsValues(ctx, spec.Owner, spec.Part);
+            var table = bits.BuildTable(values, bits.Layout.ValidMask(), spec.Layer, spec.Remedy, cheating: s.Cheating);
             tamperBits?.Invoke(bitsKey, table);
-            var c = HyraxCommitment.Commit(table, new HyraxShape(bits.NumVars), out var opening, rng);
-            Send(s, c, bits.Name);
-            ctx.Commit(bits, new CommittedTensor(bits.Name, c, opening, table));
+            ctx.Commit(bits, ctx.CommitColumn(bits.Name, table, bits.NumVars));
             bitsTables[bits] = table;
         }
 
-        foreach (var lk in plan.Lookups.Values)
-        {
-            var m = lk.CountMultiplicities(witness[lk.X], s.Cheating);
-            ctx.Columns(lk).Multiplicities = CommitSmall(s, m, lk.TVars, $"{lk.Name}/m");
-            if (!lk.YPublic)
-            {
-                var layout = plan.Layout(lk.Layer!.Output);
-                ctx.Columns(lk).Y = CommitSmall(s, ctx.LongTable(lk.Layer!.Output), layout.NumVars, $"{lk.Name}/y");
-            }
-        }
-
-        foreach (var sm in plan.Softmaxes)
-        {
-            var lk = plan.SoftmaxLookups[sm.Output];
-            var val = SoftmaxStep.Compute(ctx, sm);
-            var g = SoftmaxStep.Shapes(plan, sm);
-            var valid = g.Y.ValidMask();
-            ctx.Columns(lk).Multiplicities = CommitSmall(s, lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray(), s.Cheating), lk.TVars, $"{lk.Name}/m");
-            ctx.Columns(lk).Y = CommitSmall(s, val.E, g.Y.NumVars, $"{lk.Name}/y");
-            if (!circuit.Outputs.Contains(sm.Output))
-                ctx.SoftmaxOutputs[sm.Output] = fieldTables?.GetValueOrDefault(sm.Output) is { } fy
-                    ? CommitField(s, fy, g.Y.NumVars, $"{sm.Name}/out")
-                    : CommitSmall(s, val.Y, g.Y.NumVars, $"{sm.Name}/out");
-        }
+        for (int phase = 0; phase < ProofStep.ColumnPhases; phase++)
+            foreach (var layer in circuit.Layers)
+                if (plan.IsLive(layer)) StepProvers.For(layer)!.CommitColumns(ctx, layer, phase);
 
         foreach (var tie in plan.Ties)
         {
@@ -153,28 +126,8 @@ public static class InferenceProver
             var layer = circuit.Layers[i];
             if (plan.IsPassive(layer)) continue;
             var claim = ctx.TakeClaim(layer);
-            switch (layer)
-            {
-                case Conv2dLayer cv: ConvStep.Prove(ctx, cv, claim); break;
-                case MaxPool2dLayer mp: MaxPoolStep.Prove(ctx, mp, claim); break;
-                case AvgPool2dLayer ap: AvgPoolStep.Prove(ctx, ap, claim); break;
-                case LookupLayer lk: LookupStep.Prove(ctx, plan.Lookups[lk.Output], claim); break;
-                case DenseLayer d: DenseStep.Prove(ctx, d, claim); break;
-                case RescaleLayer r: RescaleStep.Prove(ctx, r, claim); break;
-                case ReluLayer r: ReluStep.Prove(ctx, r, claim); break;
-                case LeakyReluLayer lr: LeakyReluStep.Prove(ctx, lr, claim); break;
-                case ClipLayer cl: ClipStep.Prove(ctx, cl, claim); break;
-                case AddLayer a: AddStep.Prove(ctx, a, a.A, a.B, subtract: false, claim); break;
-                case SubLayer sb: AddStep.Prove(ctx, sb, sb.A, sb.B, subtract: true, claim); break;
-                case MulLayer m: MulStep.Prove(ctx, m, claim); break;
-                case SoftmaxLayer sm: SoftmaxStep.Prove(ctx, sm, claim); break;
-                case MatMulLayer mm: MatMulStep.Prove(ctx, mm, claim); break;
-                case MulConstLayer mc: MulConstStep.Prove(ctx, mc, claim); break;
-                case ChannelAffineLayer ca: ChannelAffineStep.Prove(ctx, ca, claim); break;
-                case TransposeLayer or FlattenLayer or ReshapeLayer or SelectLayer: ViewSteps.ProveMove(ctx, layer, claim); break;
-                case ConcatLayer cc: ViewSteps.ProveConcat(ctx, cc, claim); break;
-                default: throw new ProvingException($"layer '{layer.Name}' ({layer.Op}) is not supported by the prover");
-            }
+            var prover = StepProvers.For(layer) ?? throw new ProvingException($"layer '{layer.Name}' ({layer.Op}) is not supported by the prover");
+            prover.Prove(ctx, layer, claim);
         }
         ctx.SettleInput();
         if (ctx.PendingCount != 0) throw new InvalidOperationException("internal error: claims left after the last layer");
@@ -185,7 +138,7 @@ public static class InferenceProver
         progress?.Invoke("opening commitments");
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].ProveOpenings(s);
         foreach (var bits in plan.Bits.Values) ctx.Committed(bits).ProveOpenings(s);
-        foreach (var lk in plan.AllLookups) { ctx.Columns(lk).Multiplicities!.ProveOpenings(s); ctx.Columns(lk).Y?.ProveOpenings(s); }
+        foreach (var column in ctx.WitnessColumns) column.ProveOpenings(s);
         foreach (var extra in ctx.Extra) extra.ProveOpenings(s);
         foreach (var output in ctx.SoftmaxOutputs.Values) output.ProveOpenings(s);
         ctx.Input?.ProveOpenings(s);
@@ -195,26 +148,5 @@ public static class InferenceProver
             CircuitDigest = statement.CircuitDigest, CommitmentDigest = statement.CommitmentDigest, Batch = batch,
             PrivateInput = privateInput, PublicInput = statement.PublicInput, Outputs = statement.Outputs, Body = s.Writer.ToArray(),
         };
-    }
-
-    /// <summary>Soundness tests only: a committed tensor of arbitrary field elements.</summary>
-    private static CommittedTensor CommitField(ProverSession s, Fr[] table, int vars, string label)
-    {
-        var c = HyraxCommitment.Commit(table, new HyraxShape(vars), out var opening, s.Rng);
-        Send(s, c, label);
-        return new CommittedTensor(label, c, opening, table);
-    }
-
-    private static CommittedTensor CommitSmall(ProverSession s, long[] table, int vars, string label)
-    {
-        var c = HyraxCommitment.Commit(table, new HyraxShape(vars), out var opening, s.Rng);
-        Send(s, c, label);
-        return new CommittedTensor(label, c, opening, table);
-    }
-
-    private static void Send(ProverSession s, HyraxCommitment c, string label)
-    {
-        c.Write(s.Writer);
-        c.AppendTo(s.Transcript, label);
     }
 }

@@ -1,4 +1,5 @@
 using ZkmlProver.Circuit;
+using ZkmlProver.Commitments.Hyrax;
 using ZkmlProver.Field;
 using ZkmlProver.Proving.Steps;
 
@@ -21,6 +22,28 @@ public sealed class ProverContext(InferencePlan plan, bool privateInput, ProverS
     }
 
     public ProverSession Session { get; } = session;
+
+    /// <summary>Commits a column of small integers (2^<paramref name="vars"/> entries), sends and absorbs it.</summary>
+    public CommittedTensor CommitColumn(string label, long[] table, int vars)
+    {
+        var c = HyraxCommitment.Commit(table, new HyraxShape(vars), out var opening, Session.Rng);
+        Send(c, label);
+        return new CommittedTensor(label, c, opening, table);
+    }
+
+    /// <summary>Soundness tests only: commits a column of arbitrary field elements.</summary>
+    internal CommittedTensor CommitColumn(string label, Fr[] table, int vars)
+    {
+        var c = HyraxCommitment.Commit(table, new HyraxShape(vars), out var opening, Session.Rng);
+        Send(c, label);
+        return new CommittedTensor(label, c, opening, table);
+    }
+
+    private void Send(HyraxCommitment c, string label)
+    {
+        c.Write(Session.Writer);
+        c.AppendTo(Session.Transcript, label);
+    }
 
     protected override EvalClaim? Reduce(string tensor, List<Steps.GatherClaim> claims) => Steps.GatherStep.Prove(this, tensor, claims);
 

@@ -41,6 +41,10 @@ public abstract class ContextBase(InferencePlan plan, bool privateInput)
         return c;
     }
 
+    /// <summary>Witness columns the steps commit before the layer pass (lookup multiplicities and
+    /// outputs), in commitment order: opened after the bits tensors.</summary>
+    public List<CommittedTensor> WitnessColumns { get; } = [];
+
     /// <summary>The commitments of the softmax outputs that are not public outputs, by output tensor.</summary>
     public Dictionary<string, CommittedTensor> SoftmaxOutputs { get; } = new(StringComparer.Ordinal);
 
@@ -103,6 +107,15 @@ public sealed class VerifierContext(InferencePlan plan, bool privateInput, Verif
     private Fr[]? _inputTable;
 
     public VerifierSession Session { get; } = session;
+
+    /// <summary>Reads a committed column of 2^<paramref name="vars"/> entries and absorbs it.</summary>
+    public CommittedTensor ReceiveColumn(string label, int vars)
+    {
+        var shape = new HyraxShape(vars);
+        var c = Session.Read<HyraxCommitment>($"commitment '{label}'", (r, out hc) => HyraxCommitment.TryRead(r, shape, out hc));
+        c.AppendTo(Session.Transcript, label);
+        return new CommittedTensor(label, c);
+    }
 
     protected override EvalClaim? Reduce(string tensor, List<Steps.GatherClaim> claims) => Steps.GatherStep.Verify(this, tensor, claims);
 

@@ -83,7 +83,7 @@ public sealed class InferencePlan
             BitsSpecs[key] = new BitsSpec("input", $"the private input leaves its declared {input.Bits}-bit range", null, "range");
             Ties.Add(new RangeTie(input.Name, key));
         }
-        foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) AddBits(l);
+        foreach (var l in circuit.Layers) if (!_dead.Contains(l.Output)) Steps.ProofSteps.For(l)!.DeclareBits(this, l);
     }
 
     public bool PrivateInput { get; }
@@ -143,63 +143,30 @@ public sealed class InferencePlan
     public (BitsTensor Bits, bool Own) SignBits(Layer layer, string x)
         => SignBitsNeeded(x) ? (BitsOf(layer, "sign"), true) : (BitsOf(Producer(x)!), false);
 
-    private void AddBits(Layer l)
+    /// <summary>While the plan is built: a bits tensor of <paramref name="owner"/> ("part" as in
+    /// <see cref="BitsKey"/>) decomposing a value of <paramref name="layout"/> into
+    /// [<paramref name="lowBits"/> fractional, <paramref name="highBits"/> signed] bits after adding
+    /// <paramref name="offset"/>; <paramref name="remedy"/> is what to change when a value does not fit.</summary>
+    internal void DeclareBits(Layer owner, string part, int lowBits, int highBits, long offset, TensorLayout layout, string remedy)
     {
-        var c = Circuit;
-        void Add(string part, int lowBits, int highBits, long offset, TensorLayout layout, string remedy)
-        {
-            string key = BitsKey(l, part);
-            var b = new BitsTensor($"bits:{key}", layout, lowBits, highBits, offset);
-            Bits[key] = b;
-            BitsSpecs[key] = new BitsSpec(l.Name, remedy, l, part);
-        }
-        void OwnSign(string x)
-        {
-            if (SignBitsNeeded(x))
-                Add("sign", 0, c.Tensor(x).Bits, 0, Layout(x), $"widen the range (Bits) of '{x}'");
-        }
-        switch (l)
-        {
-            case RescaleLayer r:
-                Add("", r.Shift, c.Tensor(r.Output).Bits, 1L << (r.Shift - 1), Layout(r.Input), $"widen the range (Bits) of '{r.Output}' or lower the scale of '{r.Input}'");
-                break;
-            case ReluLayer r:
-                OwnSign(r.Input);
-                break;
-            case LeakyReluLayer lr:
-                OwnSign(lr.Input);
-                Add("z", lr.AlphaShift, c.Tensor(lr.Output).Bits, 1L << (lr.AlphaShift - 1), Layout(lr.Output), $"widen the range (Bits) of '{lr.Output}'");
-                break;
-            case ClipLayer cl when !FusedClips.Contains(cl.Output):
-                foreach (var (part, _) in Steps.ClipStep.Parts(this, cl))
-                    Add(part, 0, c.Tensor(cl.Input).Bits + 1, 0, Layout(cl.Input), $"widen the range (Bits) of '{cl.Input}'");
-                break;
-            case AvgPool2dLayer ap:
-                Add("z", ap.Shift, c.Tensor(ap.Output).Bits, 1L << (ap.Shift - 1), Layout(ap.Output), $"widen the range (Bits) of '{ap.Output}'");
-                break;
-            case SoftmaxLayer sm:
-                {
-                    var g = Steps.SoftmaxStep.Shapes(this, sm);
-                    for (int k = 1; k < g.N; k++)
-                        Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(sm.Input).Bits + 1, 0, g.R, $"widen the range (Bits) of '{sm.Input}'");
-                    Add("s", 1, g.SBits + 1, 0, g.R, "lower the softmax's exp output scale");
-                    Add("rem", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale");
-                    Add("rem2", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale");
-                    if (!c.Outputs.Contains(sm.Output))
-                    {
-                        // A committed softmax output is tied to bits: an integer in its declared
-                        // range, 0 on padding (the division check alone admits non-integer Y).
-                        Add("y", 0, c.Tensor(sm.Output).Bits, 0, g.Y, $"widen the range (Bits) of '{sm.Output}'");
-                        Ties.Add(new RangeTie(sm.Output, BitsKey(sm, "y")));
-                    }
-                    break;
-                }
-            case MaxPool2dLayer mp:
-                for (int k = 1; k < mp.Kernel[0] * mp.Kernel[1]; k++)
-                    Add(Steps.MaxPoolStep.BitsPart(k), 0, c.Tensor(mp.Input).Bits + 1, 0, Layout(mp.Output), $"widen the range (Bits) of '{mp.Input}'");
-                break;
-        }
+        string key = BitsKey(owner, part);
+        Bits.Add(key, new BitsTensor($"bits:{key}", layout, lowBits, highBits, offset));
+        BitsSpecs.Add(key, new BitsSpec(owner.Name, remedy, owner, part));
     }
+
+    /// <summary>While the plan is built: the sign bits of X for a ReLU-like layer, unless X is a
+    /// Rescale's output (whose bits already hold its sign; see <see cref="SignBits"/>).</summary>
+    internal void DeclareSignBits(Layer owner, string x)
+    {
+        if (SignBitsNeeded(x))
+            DeclareBits(owner, "sign", 0, Circuit.Tensor(x).Bits, 0, Layout(x), $"widen the range (Bits) of '{x}'");
+    }
+
+    /// <summary>While the plan is built: a committed tensor tied to a bits tensor (<see cref="RangeTie"/>).</summary>
+    internal void DeclareTie(RangeTie tie) => Ties.Add(tie);
+
+    /// <summary>False for a dead layer (its output reaches no circuit output; no claim reaches it).</summary>
+    public bool IsLive(Layer l) => !_dead.Contains(l.Output);
 
     /// <summary>False when X is a Rescale's output: that Rescale's bits already hold X's sign.</summary>
     private bool SignBitsNeeded(string x) => Producer(x) is not RescaleLayer;
@@ -208,28 +175,13 @@ public sealed class InferencePlan
     {
         if (l.Inputs.Append(l.Output).FirstOrDefault(t => Circuit.Tensor(t).Size == 0) is { } empty)
             throw new ProvingException($"layer '{l.Name}' ({l.Op}): tensor '{empty}' has no elements; the prover needs non-empty tensors");
-        string? why = l switch
-        {
-            DenseLayer d => DenseSupported(d),
-            Conv2dLayer cv => Steps.GroupedConvStep.Supported(this, cv),
-            RescaleLayer or ReluLayer or LeakyReluLayer or ClipLayer or LookupLayer or SoftmaxLayer
-                or MaxPool2dLayer or AvgPool2dLayer or MulConstLayer or FlattenLayer or ReshapeLayer or TransposeLayer or SelectLayer or ConcatLayer => null,
-            MatMulLayer mm => Steps.MatMulStep.Supported(this, mm),
-            AddLayer or SubLayer or MulLayer or ChannelAffineLayer => Broadcasts(l),
-            _ => $"the {l.Op} layer",
-        };
+        string? why = Steps.ProofSteps.For(l) is { } step ? step.Unsupported(this, l) : $"the {l.Op} layer";
         if (why is not null)
             throw new ProvingException($"layer '{l.Name}' ({l.Op}): the prover does not support {why} yet");
     }
 
-    private string? DenseSupported(DenseLayer d)
-    {
-        var x = Circuit.Tensor(Source(d.Input)).Shape;
-        int k = Circuit.Tensor(d.Weight).Shape[1];
-        return ShapeUtil.Size(x) == k || (x.Length > 0 && x[^1] == k) ? null : "a Dense whose input is not [..., K]";
-    }
-
-    private string? Broadcasts(Layer l)
+    /// <summary>Why the operands of an elementwise layer cannot be broadcast to its output (null: they can).</summary>
+    internal string? Broadcasts(Layer l)
     {
         try
         {

@@ -67,29 +67,13 @@ public static class InferenceVerifier
             ctx.WeightCommitments[name] = new CommittedTensor(name, commitment.Tensors[name]);
 
         if (proof.PrivateInput)
-            ctx.Input = new CommittedTensor("input", Receive(v, new HyraxShape(plan.Layout(circuit.Input).NumVars), "input"));
+            ctx.Input = ctx.ReceiveColumn("input", plan.Layout(circuit.Input).NumVars);
         foreach (var bits in plan.Bits.Values)
-            ctx.Commit(bits, new CommittedTensor(bits.Name, Receive(v, new HyraxShape(bits.NumVars), bits.Name)));
+            ctx.Commit(bits, ctx.ReceiveColumn(bits.Name, bits.NumVars));
 
-        foreach (var lk in plan.Lookups.Values)
-        {
-            ctx.Columns(lk).Multiplicities = new CommittedTensor($"{lk.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Name}/m"));
-            if (!lk.YPublic)
-            {
-                var nv = plan.Layout(lk.Layer!.Output).NumVars;
-                ctx.Columns(lk).Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
-            }
-        }
-
-        foreach (var sm in plan.Softmaxes)
-        {
-            var lk = plan.SoftmaxLookups[sm.Output];
-            var nv = plan.Layout(sm.Output).NumVars;
-            ctx.Columns(lk).Multiplicities = new CommittedTensor($"{lk.Name}/m", Receive(v, new HyraxShape(lk.TVars), $"{lk.Name}/m"));
-            ctx.Columns(lk).Y = new CommittedTensor($"{lk.Name}/y", Receive(v, new HyraxShape(nv), $"{lk.Name}/y"));
-            if (!circuit.Outputs.Contains(sm.Output))
-                ctx.SoftmaxOutputs[sm.Output] = new CommittedTensor($"{sm.Name}/out", Receive(v, new HyraxShape(nv), $"{sm.Name}/out"));
-        }
+        for (int phase = 0; phase < ProofStep.ColumnPhases; phase++)
+            foreach (var layer in circuit.Layers)
+                if (plan.IsLive(layer)) ProofSteps.For(layer)!.ReceiveColumns(ctx, layer, phase);
 
         foreach (var tie in plan.Ties)
         {
@@ -112,28 +96,8 @@ public static class InferenceVerifier
             var layer = circuit.Layers[i];
             if (plan.IsPassive(layer)) continue;
             var claim = ctx.TakeClaim(layer);
-            switch (layer)
-            {
-                case Conv2dLayer cv: ConvStep.Verify(ctx, cv, claim); break;
-                case MaxPool2dLayer mp: MaxPoolStep.Verify(ctx, mp, claim); break;
-                case AvgPool2dLayer ap: AvgPoolStep.Verify(ctx, ap, claim); break;
-                case LookupLayer lk: LookupStep.Verify(ctx, plan.Lookups[lk.Output], claim); break;
-                case DenseLayer d: DenseStep.Verify(ctx, d, claim); break;
-                case RescaleLayer r: RescaleStep.Verify(ctx, r, claim); break;
-                case ReluLayer r: ReluStep.Verify(ctx, r, claim); break;
-                case LeakyReluLayer lr: LeakyReluStep.Verify(ctx, lr, claim); break;
-                case ClipLayer cl: ClipStep.Verify(ctx, cl, claim); break;
-                case AddLayer a: AddStep.Verify(ctx, a, a.A, a.B, subtract: false, claim); break;
-                case SubLayer sb: AddStep.Verify(ctx, sb, sb.A, sb.B, subtract: true, claim); break;
-                case MulLayer m: MulStep.Verify(ctx, m, claim); break;
-                case SoftmaxLayer sm: SoftmaxStep.Verify(ctx, sm, claim); break;
-                case MatMulLayer mm: MatMulStep.Verify(ctx, mm, claim); break;
-                case MulConstLayer mc: MulConstStep.Verify(ctx, mc, claim); break;
-                case ChannelAffineLayer ca: ChannelAffineStep.Verify(ctx, ca, claim); break;
-                case TransposeLayer or FlattenLayer or ReshapeLayer or SelectLayer: ViewSteps.VerifyMove(ctx, layer, claim); break;
-                case ConcatLayer cc: ViewSteps.VerifyConcat(ctx, cc, claim); break;
-                default: VerifierSession.Fail($"layer '{layer.Name}' ({layer.Op}) is not supported"); break;
-            }
+            // The plan refused every layer without a step; a proof for another circuit fails its digest.
+            ProofSteps.For(layer)!.Verify(ctx, layer, claim);
         }
         ctx.SettleInput();
         if (ctx.PendingCount != 0) VerifierSession.Fail("claims left after the last layer");
@@ -142,17 +106,10 @@ public static class InferenceVerifier
 
         foreach (var name in plan.WeightLayouts.Keys.Order(StringComparer.Ordinal)) ctx.WeightCommitments[name].VerifyOpenings(v);
         foreach (var bits in plan.Bits.Values) ctx.Committed(bits).VerifyOpenings(v);
-        foreach (var lk in plan.AllLookups) { ctx.Columns(lk).Multiplicities!.VerifyOpenings(v); ctx.Columns(lk).Y?.VerifyOpenings(v); }
+        foreach (var column in ctx.WitnessColumns) column.VerifyOpenings(v);
         foreach (var extra in ctx.Extra) extra.VerifyOpenings(v);
         foreach (var output in ctx.SoftmaxOutputs.Values) output.VerifyOpenings(v);
         ctx.Input?.VerifyOpenings(v);
         if (!v.Reader.ExpectEnd()) VerifierSession.Fail(v.Reader.Error!);
-    }
-
-    private static HyraxCommitment Receive(VerifierSession v, HyraxShape shape, string label)
-    {
-        var c = v.Read<HyraxCommitment>($"commitment '{label}'", (r, out hc) => HyraxCommitment.TryRead(r, shape, out hc));
-        c.AppendTo(v.Transcript, label);
-        return c;
     }
 }

@@ -64,26 +64,8 @@ public sealed class ProvenRanges
             var outT = c.Tensor(l.Output);
             IntRange In(string t) => r.TryGetValue(t, out var v) ? v
                 : throw new ProvingException($"layer '{l.Name}': input '{t}' has no proven range (it is produced later or by a dead layer)");
-            IntRange range = l switch
-            {
-                RescaleLayer or LeakyReluLayer or AvgPool2dLayer or SoftmaxLayer => IntRange.Of(outT),
-                ReluLayer re => IntRange.Of(c.Tensor(re.Input)).Clamp(0, long.MaxValue),
-                ClipLayer cl => (plan.FusedClips.Contains(cl.Output) ? IntRange.Of(c.Tensor(cl.Input)) : In(cl.Input)).Clamp(cl.Min, cl.Max),
-                LookupLayer lk => plan.Lookups.TryGetValue(lk.Output, out var lp) ? new IntRange(lp.TableOut.Min(), lp.TableOut.Max()) : IntRange.Of(outT),
-                DenseLayer d => (In(d.Input) * In(d.Weight)).Times(c.Tensor(d.Weight).Shape[1]) + (d.Bias is null ? IntRange.Point(0) : In(d.Bias)),
-                Conv2dLayer cv => (In(cv.Input) * In(cv.Weight)).Times(ShapeUtil.Size(c.Tensor(cv.Weight).Shape[1..])) + (cv.Bias is null ? IntRange.Point(0) : In(cv.Bias)),
-                MatMulLayer mm => (In(mm.A) * In(mm.B)).Times(c.Tensor(mm.A).Shape[^1]),
-                AddLayer a => In(a.A) + In(a.B),
-                SubLayer sb => In(sb.A) - In(sb.B),
-                MulLayer m => In(m.A) * In(m.B),
-                MulConstLayer mc => In(mc.Input) * IntRange.Point(mc.Multiplier),
-                ChannelAffineLayer ca => In(ca.Input) * In(ca.Weight) + In(ca.Bias),
-                MaxPool2dLayer mp => In(mp.Input),
-                ReshapeLayer or FlattenLayer or TransposeLayer => In(l.Inputs[0]),
-                SelectLayer sl => sl.Indices.Contains(-1) ? In(sl.Input).Union(IntRange.Point(0)) : In(sl.Input),
-                ConcatLayer cc => cc.InputList.Select(In).Aggregate((x, y) => x.Union(y)),
-                _ => throw new ProvingException($"layer '{l.Name}' ({l.Op}): no proven-range rule for this layer"),
-            };
+            IntRange range = Steps.ProofSteps.For(l)?.ProvenRange(plan, l, In)
+                ?? throw new ProvingException($"layer '{l.Name}' ({l.Op}): no proven-range rule for this layer");
             if (range.Magnitude >= BigInteger.One << HeadroomBits)
                 throw new ProvingException($"layer '{l.Name}' ({l.Op}): its output '{l.Output}' can reach {range}, beyond 2^{HeadroomBits}, so its relations could wrap around the field; lower the scales or bits of its inputs");
             r[l.Output] = range;

@@ -25,3 +25,20 @@ public class PlanImmutabilityTests
         Assert.Empty(fields);
     }
 }
+
+/// <summary>One place per op: every concrete circuit layer type has exactly one proof step (plan and
+/// verifier) and one step prover, found by reflection — the top-level loops switch on nothing.</summary>
+public class StepRegistryTests
+{
+    private static IEnumerable<Type> LayerTypes() => typeof(Circuit.Layer).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && t.IsSubclassOf(typeof(Circuit.Layer)));
+
+    [Fact]
+    public void Every_layer_type_has_a_proof_step_and_a_step_prover()
+    {
+        var layers = LayerTypes().ToHashSet();
+        Assert.NotEmpty(layers);
+        Assert.Equal(layers.OrderBy(t => t.Name), Steps.ProofSteps.LayerTypes.OrderBy(t => t.Name));
+        Assert.Equal(layers.OrderBy(t => t.Name), Steps.StepProvers.LayerTypes.OrderBy(t => t.Name));
+    }
+}

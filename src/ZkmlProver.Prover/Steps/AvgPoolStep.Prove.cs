@@ -8,7 +8,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="AvgPoolStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>AvgPoolStep.Prove</c> as before.</summary>
-public static class AvgPoolStepProver
+public static class AvgPoolStepProving
 {
     extension(AvgPoolStep)
     {
@@ -22,4 +22,10 @@ public static class AvgPoolStepProver
             ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.ProveQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), ctx.Committed(ctx.Plan.BitsOf(layer, "z")), y, z));
         }
     }
+}
+
+internal sealed class AvgPoolStepProver : StepProver<AvgPool2dLayer>
+{
+    protected override long[] BitsValues(ProverContext ctx, AvgPool2dLayer layer, string part) => AvgPoolStep.Scaled(ctx, layer);
+    protected override void Prove(ProverContext ctx, AvgPool2dLayer layer, EvalClaim claim) => AvgPoolStep.Prove(ctx, layer, claim);
 }

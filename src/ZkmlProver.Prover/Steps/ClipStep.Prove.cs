@@ -9,7 +9,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="ClipStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>ClipStep.Prove</c> as before.</summary>
-public static class ClipStepProver
+public static class ClipStepProving
 {
     extension(ClipStep)
     {
@@ -55,4 +55,10 @@ public static class ClipStepProver
             }
         }
     }
+}
+
+internal sealed class ClipStepProver : StepProver<ClipLayer>
+{
+    protected override long[] BitsValues(ProverContext ctx, ClipLayer layer, string part) => ClipStep.Difference(ctx, layer, part);
+    protected override void Prove(ProverContext ctx, ClipLayer layer, EvalClaim claim) => ClipStep.Prove(ctx, layer, claim);
 }

@@ -10,7 +10,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="ConvStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>ConvStep.Prove</c> as before.</summary>
-public static class ConvStepProver
+public static class ConvStepProving
 {
     extension(ConvStep)
     {
@@ -55,4 +55,9 @@ public static class ConvStepProver
             ctx.ClaimView(layer.Input, g.Im2Col, cp);
         }
     }
+}
+
+internal sealed class ConvStepProver : StepProver<Conv2dLayer>
+{
+    protected override void Prove(ProverContext ctx, Conv2dLayer layer, EvalClaim claim) => ConvStep.Prove(ctx, layer, claim);
 }

@@ -10,7 +10,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="DenseStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>DenseStep.Prove</c> as before.</summary>
-public static class DenseStepProver
+public static class DenseStepProving
 {
     extension(DenseStep)
     {
@@ -50,4 +50,9 @@ public static class DenseStepProver
             ctx.Claim(layer.Input, cx);
         }
     }
+}
+
+internal sealed class DenseStepProver : StepProver<DenseLayer>
+{
+    protected override void Prove(ProverContext ctx, DenseLayer layer, EvalClaim claim) => DenseStep.Prove(ctx, layer, claim);
 }

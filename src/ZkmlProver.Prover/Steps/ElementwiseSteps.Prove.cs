@@ -14,7 +14,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="AddStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>AddStep.Prove</c> as before.</summary>
-public static class AddStepProver
+public static class AddStepProving
 {
     extension(AddStep)
     {
@@ -35,7 +35,7 @@ public static class AddStepProver
 /// <summary>The prover half of <see cref="ProductStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>ProductStep.Prove</c> as before.</summary>
-public static class ProductStepProver
+public static class ProductStepProving
 {
     extension(ProductStep)
     {
@@ -62,7 +62,7 @@ public static class ProductStepProver
 /// <summary>The prover half of <see cref="MulStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>MulStep.Prove</c> as before.</summary>
-public static class MulStepProver
+public static class MulStepProving
 {
     extension(MulStep)
     {
@@ -74,7 +74,7 @@ public static class MulStepProver
 /// <summary>The prover half of <see cref="MulConstStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>MulConstStep.Prove</c> as before.</summary>
-public static class MulConstStepProver
+public static class MulConstStepProving
 {
     extension(MulConstStep)
     {
@@ -92,7 +92,7 @@ public static class MulConstStepProver
 /// <summary>The prover half of <see cref="ChannelAffineStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>ChannelAffineStep.Prove</c> as before.</summary>
-public static class ChannelAffineStepProver
+public static class ChannelAffineStepProving
 {
     extension(ChannelAffineStep)
     {
@@ -112,4 +112,29 @@ public static class ChannelAffineStepProver
             ProductStep.Prove(ctx, ct, vx, vw);
         }
     }
+}
+
+internal sealed class AddStepProver : StepProver<AddLayer>
+{
+    protected override void Prove(ProverContext ctx, AddLayer a, EvalClaim claim) => AddStep.Prove(ctx, a, a.A, a.B, subtract: false, claim);
+}
+
+internal sealed class SubStepProver : StepProver<SubLayer>
+{
+    protected override void Prove(ProverContext ctx, SubLayer sb, EvalClaim claim) => AddStep.Prove(ctx, sb, sb.A, sb.B, subtract: true, claim);
+}
+
+internal sealed class MulStepProver : StepProver<MulLayer>
+{
+    protected override void Prove(ProverContext ctx, MulLayer layer, EvalClaim claim) => MulStep.Prove(ctx, layer, claim);
+}
+
+internal sealed class MulConstStepProver : StepProver<MulConstLayer>
+{
+    protected override void Prove(ProverContext ctx, MulConstLayer layer, EvalClaim claim) => MulConstStep.Prove(ctx, layer, claim);
+}
+
+internal sealed class ChannelAffineStepProver : StepProver<ChannelAffineLayer>
+{
+    protected override void Prove(ProverContext ctx, ChannelAffineLayer layer, EvalClaim claim) => ChannelAffineStep.Prove(ctx, layer, claim);
 }

@@ -9,7 +9,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="GatherStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>GatherStep.Prove</c> as before.</summary>
-public static class GatherStepProver
+public static class GatherStepProving
 {
     extension(GatherStep)
     {

@@ -10,7 +10,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="GroupedConvStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>GroupedConvStep.Prove</c> as before.</summary>
-public static class GroupedConvStepProver
+public static class GroupedConvStepProving
 {
     extension(GroupedConvStep)
     {

@@ -9,7 +9,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="LeakyReluStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>LeakyReluStep.Prove</c> as before.</summary>
-public static class LeakyReluStepProver
+public static class LeakyReluStepProving
 {
     extension(LeakyReluStep)
     {
@@ -45,4 +45,11 @@ public static class LeakyReluStepProver
             ReluStep.Record(ctx, layer, layer.Input, cq, cs);
         }
     }
+}
+
+internal sealed class LeakyReluStepProver : StepProver<LeakyReluLayer>
+{
+    protected override long[] BitsValues(ProverContext ctx, LeakyReluLayer layer, string part)
+        => part == "sign" ? ctx.LongTable(layer.Input) : LeakyReluStep.Scaled(ctx, layer);
+    protected override void Prove(ProverContext ctx, LeakyReluLayer layer, EvalClaim claim) => LeakyReluStep.Prove(ctx, layer, claim);
 }

@@ -1,3 +1,4 @@
+using ZkmlProver.Circuit;
 using ZkmlProver.Commitments.Hyrax;
 using ZkmlProver.Commitments.Sigma;
 using ZkmlProver.Curve;
@@ -12,7 +13,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="LookupStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>LookupStep.Prove</c> as before.</summary>
-public static class LookupStepProver
+public static class LookupStepProving
 {
     extension(LookupStep)
     {
@@ -113,4 +114,18 @@ public static class LookupStepProver
             return ct;
         }
     }
+}
+
+internal sealed class LookupStepProver : StepProver<LookupLayer>
+{
+    protected override void CommitColumns(ProverContext ctx, LookupLayer layer, int phase)
+    {
+        if (phase != 0) return;
+        var lk = ctx.Plan.Lookups[layer.Output];
+        var columns = ctx.Columns(lk);
+        ctx.WitnessColumns.Add(columns.Multiplicities = ctx.CommitColumn($"{lk.Name}/m", lk.CountMultiplicities(ctx.Witness[lk.X], ctx.Session.Cheating), lk.TVars));
+        if (!lk.YPublic)
+            ctx.WitnessColumns.Add(columns.Y = ctx.CommitColumn($"{lk.Name}/y", ctx.LongTable(layer.Output), ctx.Plan.Layout(layer.Output).NumVars));
+    }
+    protected override void Prove(ProverContext ctx, LookupLayer layer, EvalClaim claim) => LookupStep.Prove(ctx, ctx.Plan.Lookups[layer.Output], claim);
 }

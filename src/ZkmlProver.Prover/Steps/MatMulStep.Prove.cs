@@ -10,7 +10,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="MatMulStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>MatMulStep.Prove</c> as before.</summary>
-public static class MatMulStepProver
+public static class MatMulStepProving
 {
     extension(MatMulStep)
     {
@@ -55,4 +55,9 @@ public static class MatMulStepProver
             EqualityProof.Prove(s.Transcript, s.Key, output.Commitment, e * cab.Commitment, output.Blind, e * cab.Blind, s.Rng).Write(s.Writer);
         }
     }
+}
+
+internal sealed class MatMulStepProver : StepProver<MatMulLayer>
+{
+    protected override void Prove(ProverContext ctx, MatMulLayer layer, EvalClaim claim) => MatMulStep.Prove(ctx, layer, claim);
 }

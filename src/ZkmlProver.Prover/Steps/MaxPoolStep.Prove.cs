@@ -10,7 +10,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="MaxPoolStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>MaxPoolStep.Prove</c> as before.</summary>
-public static class MaxPoolStepProver
+public static class MaxPoolStepProving
 {
     extension(MaxPoolStep)
     {
@@ -26,7 +26,7 @@ public static class MaxPoolStepProver
 /// <summary>The prover half of <see cref="MaxChain"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>MaxChain.Prove</c> as before.</summary>
-public static class MaxChainProver
+public static class MaxChainProving
 {
     extension(MaxChain)
     {
@@ -87,4 +87,10 @@ public static class MaxChainProver
             foreach (var g in gathers) ctx.ClaimView(input, g.Map, g.Claim);
         }
     }
+}
+
+internal sealed class MaxPoolStepProver : StepProver<MaxPool2dLayer>
+{
+    protected override long[] BitsValues(ProverContext ctx, MaxPool2dLayer layer, string part) => MaxPoolStep.Difference(ctx, layer, MaxPoolStep.SlotOf(part));
+    protected override void Prove(ProverContext ctx, MaxPool2dLayer layer, EvalClaim claim) => MaxPoolStep.Prove(ctx, layer, claim);
 }

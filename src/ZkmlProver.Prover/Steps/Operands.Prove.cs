@@ -7,7 +7,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="Operands"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>Operands.Prove</c> as before.</summary>
-public static class OperandsProver
+public static class OperandsProving
 {
     extension(Operands)
     {

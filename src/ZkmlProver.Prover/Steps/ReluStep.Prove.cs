@@ -6,7 +6,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="ReluStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>ReluStep.Prove</c> as before.</summary>
-public static class ReluStepProver
+public static class ReluStepProving
 {
     extension(ReluStep)
     {
@@ -16,4 +16,10 @@ public static class ReluStepProver
             Record(ctx, layer, layer.Input, cq, cs);
         }
     }
+}
+
+internal sealed class ReluStepProver : StepProver<ReluLayer>
+{
+    protected override long[] BitsValues(ProverContext ctx, ReluLayer layer, string part) => ctx.LongTable(layer.Input);
+    protected override void Prove(ProverContext ctx, ReluLayer layer, EvalClaim claim) => ReluStep.Prove(ctx, layer, claim);
 }

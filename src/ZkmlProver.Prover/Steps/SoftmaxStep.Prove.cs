@@ -11,7 +11,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="SoftmaxStep"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>SoftmaxStep.Prove</c> as before.</summary>
-public static class SoftmaxStepProver
+public static class SoftmaxStepProving
 {
     extension(SoftmaxStep)
     {
@@ -109,4 +109,34 @@ public static class SoftmaxStepProver
             MaxChain.Prove(ctx, sm, sm.Input, g.Slots, cm);
         }
     }
+}
+
+internal sealed class SoftmaxStepProver : StepProver<SoftmaxLayer>
+{
+    protected override void CommitColumns(ProverContext ctx, SoftmaxLayer sm, int phase)
+    {
+        if (phase != 1) return;
+        var lk = ctx.Plan.SoftmaxLookups[sm.Output];
+        var val = SoftmaxStep.Compute(ctx, sm);
+        var g = SoftmaxStep.Shapes(ctx.Plan, sm);
+        var valid = g.Y.ValidMask();
+        var columns = ctx.Columns(lk);
+        ctx.WitnessColumns.Add(columns.Multiplicities = ctx.CommitColumn($"{lk.Name}/m", lk.CountMultiplicities(val.D.Where((_, i) => valid[i]).ToArray(), ctx.Session.Cheating), lk.TVars));
+        ctx.WitnessColumns.Add(columns.Y = ctx.CommitColumn($"{lk.Name}/y", val.E, g.Y.NumVars));
+        if (!ctx.Plan.Circuit.Outputs.Contains(sm.Output))
+            ctx.SoftmaxOutputs[sm.Output] = ctx.FieldOverrides?.GetValueOrDefault(sm.Output) is { } fy
+                ? ctx.CommitColumn($"{sm.Name}/out", fy, g.Y.NumVars)
+                : ctx.CommitColumn($"{sm.Name}/out", val.Y, g.Y.NumVars);
+    }
+
+    protected override long[] BitsValues(ProverContext ctx, SoftmaxLayer sm, string part) => part switch
+    {
+        "s" => SoftmaxStep.Compute(ctx, sm).S,
+        "rem" => SoftmaxStep.Compute(ctx, sm).Rem,
+        "rem2" => SoftmaxStep.Compute(ctx, sm).Rem2,
+        "y" => SoftmaxStep.Compute(ctx, sm).Y,
+        _ => MaxChain.Difference(ctx, sm, sm.Input, SoftmaxStep.Shapes(ctx.Plan, sm).Slots, MaxPoolStep.SlotOf(part)),
+    };
+
+    protected override void Prove(ProverContext ctx, SoftmaxLayer layer, EvalClaim claim) => SoftmaxStep.Prove(ctx, layer, claim);
 }

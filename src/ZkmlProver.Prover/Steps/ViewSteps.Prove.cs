@@ -8,7 +8,7 @@ namespace ZkmlProver.Proving.Steps;
 /// <summary>The prover half of <see cref="ViewSteps"/> (the verifier half and the geometry both use
 /// are in ZkmlProver.Proving; the two mirror each other's transcript calls). An extension block,
 /// so the prover calls <c>ViewSteps.Prove</c> as before.</summary>
-public static class ViewStepsProver
+public static class ViewStepsProving
 {
     extension(ViewSteps)
     {
@@ -34,4 +34,15 @@ public static class ViewStepsProver
             }
         }
     }
+}
+
+internal sealed class MoveStepProver : StepProver
+{
+    public override IReadOnlyList<Type> LayerTypes => [typeof(TransposeLayer), typeof(FlattenLayer), typeof(ReshapeLayer), typeof(SelectLayer)];
+    public override void Prove(ProverContext ctx, Layer layer, EvalClaim claim) => ViewSteps.ProveMove(ctx, layer, claim);
+}
+
+internal sealed class ConcatStepProver : StepProver<ConcatLayer>
+{
+    protected override void Prove(ProverContext ctx, ConcatLayer layer, EvalClaim claim) => ViewSteps.ProveConcat(ctx, layer, claim);
 }

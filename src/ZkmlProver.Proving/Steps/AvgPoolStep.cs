@@ -50,3 +50,12 @@ public static class AvgPoolStep
     public static void Verify(VerifierContext ctx, AvgPool2dLayer layer, EvalClaim y)
         => ctx.ClaimView(layer.Input, SumMap(ctx.Plan, layer), RescaleStep.VerifyQuotient(ctx.Session, ctx.Plan.BitsOf(layer, "z"), ctx.Committed(ctx.Plan.BitsOf(layer, "z")), y));
 }
+
+/// <summary>AvgPool in the plan and the verifier: the rounded quotient is recomposed from bits.</summary>
+internal sealed class AvgPoolProofStep : ProofStep<AvgPool2dLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, AvgPool2dLayer layer, Func<string, IntRange> proven) => IntRange.Of(plan.Circuit.Tensor(layer.Output));
+    protected override void DeclareBits(InferencePlan plan, AvgPool2dLayer ap)
+        => plan.DeclareBits(ap, "z", ap.Shift, plan.Circuit.Tensor(ap.Output).Bits, 1L << (ap.Shift - 1), plan.Layout(ap.Output), $"widen the range (Bits) of '{ap.Output}'");
+    protected override void Verify(VerifierContext ctx, AvgPool2dLayer layer, EvalClaim claim) => AvgPoolStep.Verify(ctx, layer, claim);
+}

@@ -61,3 +61,18 @@ public static class ClipStep
         ctx.Claim(layer.Input, x);
     }
 }
+
+/// <summary>Clip in the plan and the verifier. A Clip fused into the lookup that reads it has no
+/// step of its own (the lookup's table clamps), and bounds it may drop are checked on the proven range.</summary>
+internal sealed class ClipProofStep : ProofStep<ClipLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, ClipLayer cl, Func<string, IntRange> proven)
+        => (plan.FusedClips.Contains(cl.Output) ? IntRange.Of(plan.Circuit.Tensor(cl.Input)) : proven(cl.Input)).Clamp(cl.Min, cl.Max);
+    protected override void DeclareBits(InferencePlan plan, ClipLayer cl)
+    {
+        if (plan.FusedClips.Contains(cl.Output)) return;
+        foreach (var (part, _) in ClipStep.Parts(plan, cl))
+            plan.DeclareBits(cl, part, 0, plan.Circuit.Tensor(cl.Input).Bits + 1, 0, plan.Layout(cl.Input), $"widen the range (Bits) of '{cl.Input}'");
+    }
+    protected override void Verify(VerifierContext ctx, ClipLayer layer, EvalClaim claim) => ClipStep.Verify(ctx, layer, claim);
+}

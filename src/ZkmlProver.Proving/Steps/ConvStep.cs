@@ -64,3 +64,12 @@ public static class ConvStep
         return TensorLayout.PrefixIndicator(batch, rb) * TensorLayout.PrefixIndicator(g.OutH, rp[..hv]) * TensorLayout.PrefixIndicator(g.OutW, rp[hv..]);
     }
 }
+
+/// <summary>Conv (plain and grouped) in the plan and the verifier.</summary>
+internal sealed class ConvProofStep : ProofStep<Conv2dLayer>
+{
+    protected override string? Unsupported(InferencePlan plan, Conv2dLayer layer) => GroupedConvStep.Supported(plan, layer);
+    protected override IntRange ProvenRange(InferencePlan plan, Conv2dLayer cv, Func<string, IntRange> proven)
+        => (proven(cv.Input) * proven(cv.Weight)).Times(ShapeUtil.Size(plan.Circuit.Tensor(cv.Weight).Shape[1..])) + (cv.Bias is null ? IntRange.Point(0) : proven(cv.Bias));
+    protected override void Verify(VerifierContext ctx, Conv2dLayer layer, EvalClaim claim) => ConvStep.Verify(ctx, layer, claim);
+}

@@ -85,3 +85,17 @@ public static class DenseStep
         return f;
     }
 }
+
+/// <summary>Dense in the plan and the verifier.</summary>
+internal sealed class DenseProofStep : ProofStep<DenseLayer>
+{
+    protected override string? Unsupported(InferencePlan plan, DenseLayer d)
+    {
+        var x = plan.Circuit.Tensor(plan.Source(d.Input)).Shape;
+        int k = plan.Circuit.Tensor(d.Weight).Shape[1];
+        return ShapeUtil.Size(x) == k || (x.Length > 0 && x[^1] == k) ? null : "a Dense whose input is not [..., K]";
+    }
+    protected override IntRange ProvenRange(InferencePlan plan, DenseLayer d, Func<string, IntRange> proven)
+        => (proven(d.Input) * proven(d.Weight)).Times(plan.Circuit.Tensor(d.Weight).Shape[1]) + (d.Bias is null ? IntRange.Point(0) : proven(d.Bias));
+    protected override void Verify(VerifierContext ctx, DenseLayer layer, EvalClaim claim) => DenseStep.Verify(ctx, layer, claim);
+}

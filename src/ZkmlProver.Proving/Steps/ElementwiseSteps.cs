@@ -96,3 +96,42 @@ public static class ChannelAffineStep
         ProductStep.Verify(ctx, ct, vx, vw, $"layer '{layer.Name}'");
     }
 }
+
+/// <summary>Add in the plan and the verifier.</summary>
+internal sealed class AddProofStep : ProofStep<AddLayer>
+{
+    protected override string? Unsupported(InferencePlan plan, AddLayer layer) => plan.Broadcasts(layer);
+    protected override IntRange ProvenRange(InferencePlan plan, AddLayer a, Func<string, IntRange> proven) => proven(a.A) + proven(a.B);
+    protected override void Verify(VerifierContext ctx, AddLayer a, EvalClaim claim) => AddStep.Verify(ctx, a, a.A, a.B, subtract: false, claim);
+}
+
+/// <summary>Sub in the plan and the verifier.</summary>
+internal sealed class SubProofStep : ProofStep<SubLayer>
+{
+    protected override string? Unsupported(InferencePlan plan, SubLayer layer) => plan.Broadcasts(layer);
+    protected override IntRange ProvenRange(InferencePlan plan, SubLayer sb, Func<string, IntRange> proven) => proven(sb.A) - proven(sb.B);
+    protected override void Verify(VerifierContext ctx, SubLayer sb, EvalClaim claim) => AddStep.Verify(ctx, sb, sb.A, sb.B, subtract: true, claim);
+}
+
+/// <summary>Mul of two tensors in the plan and the verifier.</summary>
+internal sealed class MulProofStep : ProofStep<MulLayer>
+{
+    protected override string? Unsupported(InferencePlan plan, MulLayer layer) => plan.Broadcasts(layer);
+    protected override IntRange ProvenRange(InferencePlan plan, MulLayer m, Func<string, IntRange> proven) => proven(m.A) * proven(m.B);
+    protected override void Verify(VerifierContext ctx, MulLayer layer, EvalClaim claim) => MulStep.Verify(ctx, layer, claim);
+}
+
+/// <summary>Mul by a constant in the plan and the verifier.</summary>
+internal sealed class MulConstProofStep : ProofStep<MulConstLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, MulConstLayer mc, Func<string, IntRange> proven) => proven(mc.Input) * IntRange.Point(mc.Multiplier);
+    protected override void Verify(VerifierContext ctx, MulConstLayer layer, EvalClaim claim) => MulConstStep.Verify(ctx, layer, claim);
+}
+
+/// <summary>Per-channel affine (folded BatchNorm) in the plan and the verifier.</summary>
+internal sealed class ChannelAffineProofStep : ProofStep<ChannelAffineLayer>
+{
+    protected override string? Unsupported(InferencePlan plan, ChannelAffineLayer layer) => plan.Broadcasts(layer);
+    protected override IntRange ProvenRange(InferencePlan plan, ChannelAffineLayer ca, Func<string, IntRange> proven) => proven(ca.Input) * proven(ca.Weight) + proven(ca.Bias);
+    protected override void Verify(VerifierContext ctx, ChannelAffineLayer layer, EvalClaim claim) => ChannelAffineStep.Verify(ctx, layer, claim);
+}

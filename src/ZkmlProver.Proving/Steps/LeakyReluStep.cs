@@ -31,3 +31,15 @@ public static class LeakyReluStep
     internal static (Fr Relu, Fr X) Coefficients(LeakyReluLayer layer)
         => (Fr.FromInt64((1L << layer.AlphaShift) - layer.AlphaNum), Fr.FromInt64(layer.AlphaNum));
 }
+
+/// <summary>LeakyReLU in the plan and the verifier: sign bits of X and the bits of the scaled branch.</summary>
+internal sealed class LeakyReluProofStep : ProofStep<LeakyReluLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, LeakyReluLayer layer, Func<string, IntRange> proven) => IntRange.Of(plan.Circuit.Tensor(layer.Output));
+    protected override void DeclareBits(InferencePlan plan, LeakyReluLayer lr)
+    {
+        plan.DeclareSignBits(lr, lr.Input);
+        plan.DeclareBits(lr, "z", lr.AlphaShift, plan.Circuit.Tensor(lr.Output).Bits, 1L << (lr.AlphaShift - 1), plan.Layout(lr.Output), $"widen the range (Bits) of '{lr.Output}'");
+    }
+    protected override void Verify(VerifierContext ctx, LeakyReluLayer layer, EvalClaim claim) => LeakyReluStep.Verify(ctx, layer, claim);
+}

@@ -1,3 +1,4 @@
+using ZkmlProver.Circuit;
 using ZkmlProver.Commitments.Hyrax;
 using ZkmlProver.Commitments.Sigma;
 using ZkmlProver.Curve;
@@ -114,4 +115,21 @@ public static class LookupStep
 
     internal static Fr Pow2(int n) => Fr.Pow(Fr.FromInt64(2), (ulong)n);
     internal static Fr Pow2Inv(int n) => Fr.Inverse(Pow2(n));
+}
+
+/// <summary>A lookup layer in the plan and the verifier: its columns (multiplicities, and Y unless
+/// public) are committed in phase 0; its output has the table's output range.</summary>
+internal sealed class LookupProofStep : ProofStep<LookupLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, LookupLayer lk, Func<string, IntRange> proven)
+        => plan.Lookups.TryGetValue(lk.Output, out var lp) ? new IntRange(lp.TableOut.Min(), lp.TableOut.Max()) : IntRange.Of(plan.Circuit.Tensor(lk.Output));
+    protected override void ReceiveColumns(VerifierContext ctx, LookupLayer layer, int phase)
+    {
+        if (phase != 0) return;
+        var lk = ctx.Plan.Lookups[layer.Output];
+        var columns = ctx.Columns(lk);
+        ctx.WitnessColumns.Add(columns.Multiplicities = ctx.ReceiveColumn($"{lk.Name}/m", lk.TVars));
+        if (!lk.YPublic) ctx.WitnessColumns.Add(columns.Y = ctx.ReceiveColumn($"{lk.Name}/y", ctx.Plan.Layout(layer.Output).NumVars));
+    }
+    protected override void Verify(VerifierContext ctx, LookupLayer layer, EvalClaim claim) => LookupStep.Verify(ctx, ctx.Plan.Lookups[layer.Output], claim);
 }

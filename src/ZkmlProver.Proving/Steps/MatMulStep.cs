@@ -72,3 +72,12 @@ public static class MatMulStep
         return (pa, fa, pb, fb, Mle.Eq(rbl, bl2));
     }
 }
+
+/// <summary>MatMul of two tensors in the plan and the verifier.</summary>
+internal sealed class MatMulProofStep : ProofStep<MatMulLayer>
+{
+    protected override string? Unsupported(InferencePlan plan, MatMulLayer layer) => MatMulStep.Supported(plan, layer);
+    protected override IntRange ProvenRange(InferencePlan plan, MatMulLayer mm, Func<string, IntRange> proven)
+        => (proven(mm.A) * proven(mm.B)).Times(plan.Circuit.Tensor(mm.A).Shape[^1]);
+    protected override void Verify(VerifierContext ctx, MatMulLayer layer, EvalClaim claim) => MatMulStep.Verify(ctx, layer, claim);
+}

@@ -68,3 +68,16 @@ public static class MaxChain
         foreach (var g in gathers) ctx.ClaimView(input, g.Map, g.Claim);
     }
 }
+
+/// <summary>MaxPool in the plan and the verifier: one bits tensor per window slot after the first
+/// (the max chain's differences).</summary>
+internal sealed class MaxPoolProofStep : ProofStep<MaxPool2dLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, MaxPool2dLayer layer, Func<string, IntRange> proven) => proven(layer.Input);
+    protected override void DeclareBits(InferencePlan plan, MaxPool2dLayer mp)
+    {
+        for (int k = 1; k < mp.Kernel[0] * mp.Kernel[1]; k++)
+            plan.DeclareBits(mp, MaxPoolStep.BitsPart(k), 0, plan.Circuit.Tensor(mp.Input).Bits + 1, 0, plan.Layout(mp.Output), $"widen the range (Bits) of '{mp.Input}'");
+    }
+    protected override void Verify(VerifierContext ctx, MaxPool2dLayer layer, EvalClaim claim) => MaxPoolStep.Verify(ctx, layer, claim);
+}

@@ -26,3 +26,12 @@ public static class ReluStep
         ctx.Claim(x, cq);
     }
 }
+
+/// <summary>ReLU in the plan and the verifier: its input's sign comes from bits, so its output has
+/// the image of the declared input range.</summary>
+internal sealed class ReluProofStep : ProofStep<ReluLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, ReluLayer layer, Func<string, IntRange> proven) => IntRange.Of(plan.Circuit.Tensor(layer.Input)).Clamp(0, long.MaxValue);
+    protected override void DeclareBits(InferencePlan plan, ReluLayer layer) => plan.DeclareSignBits(layer, layer.Input);
+    protected override void Verify(VerifierContext ctx, ReluLayer layer, EvalClaim claim) => ReluStep.Verify(ctx, layer, claim);
+}

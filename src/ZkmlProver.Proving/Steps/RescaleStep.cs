@@ -39,3 +39,12 @@ public static class RescaleStep
         return new EvalClaim(q.Point, cz.Commitment - offset * v.Key.G);
     }
 }
+
+/// <summary>Rescale in the plan and the verifier: its output is recomposed from committed bits.</summary>
+internal sealed class RescaleProofStep : ProofStep<RescaleLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, RescaleLayer layer, Func<string, IntRange> proven) => IntRange.Of(plan.Circuit.Tensor(layer.Output));
+    protected override void DeclareBits(InferencePlan plan, RescaleLayer r)
+        => plan.DeclareBits(r, "", r.Shift, plan.Circuit.Tensor(r.Output).Bits, 1L << (r.Shift - 1), plan.Layout(r.Input), $"widen the range (Bits) of '{r.Output}' or lower the scale of '{r.Input}'");
+    protected override void Verify(VerifierContext ctx, RescaleLayer layer, EvalClaim claim) => RescaleStep.Verify(ctx, layer, claim);
+}

@@ -191,3 +191,43 @@ public static class SoftmaxStep
         }
     }
 }
+
+/// <summary>Softmax in the plan and the verifier: the max chain's bits, the sum/remainder bits, a
+/// committed output tied to bits when it is not public, and (phase 1) the exp lookup's columns and
+/// the output's commitment.</summary>
+internal sealed class SoftmaxProofStep : ProofStep<SoftmaxLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, SoftmaxLayer sm, Func<string, IntRange> proven) => IntRange.Of(plan.Circuit.Tensor(sm.Output));
+
+    protected override void DeclareBits(InferencePlan plan, SoftmaxLayer sm)
+    {
+        var c = plan.Circuit;
+        var g = SoftmaxStep.Shapes(plan, sm);
+        for (int k = 1; k < g.N; k++)
+            plan.DeclareBits(sm, MaxPoolStep.BitsPart(k), 0, c.Tensor(sm.Input).Bits + 1, 0, g.R, $"widen the range (Bits) of '{sm.Input}'");
+        plan.DeclareBits(sm, "s", 1, g.SBits + 1, 0, g.R, "lower the softmax's exp output scale");
+        plan.DeclareBits(sm, "rem", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale");
+        plan.DeclareBits(sm, "rem2", 0, g.SBits + 1, 0, g.Y, "lower the softmax's exp output scale");
+        if (!c.Outputs.Contains(sm.Output))
+        {
+            // A committed softmax output is tied to bits: an integer in its declared range, 0 on
+            // padding (the division check alone admits non-integer Y).
+            plan.DeclareBits(sm, "y", 0, c.Tensor(sm.Output).Bits, 0, g.Y, $"widen the range (Bits) of '{sm.Output}'");
+            plan.DeclareTie(new RangeTie(sm.Output, InferencePlan.BitsKey(sm, "y")));
+        }
+    }
+
+    protected override void ReceiveColumns(VerifierContext ctx, SoftmaxLayer sm, int phase)
+    {
+        if (phase != 1) return;
+        var lk = ctx.Plan.SoftmaxLookups[sm.Output];
+        int nv = ctx.Plan.Layout(sm.Output).NumVars;
+        var columns = ctx.Columns(lk);
+        ctx.WitnessColumns.Add(columns.Multiplicities = ctx.ReceiveColumn($"{lk.Name}/m", lk.TVars));
+        ctx.WitnessColumns.Add(columns.Y = ctx.ReceiveColumn($"{lk.Name}/y", nv));
+        if (!ctx.Plan.Circuit.Outputs.Contains(sm.Output))
+            ctx.SoftmaxOutputs[sm.Output] = ctx.ReceiveColumn($"{sm.Name}/out", nv);
+    }
+
+    protected override void Verify(VerifierContext ctx, SoftmaxLayer layer, EvalClaim claim) => SoftmaxStep.Verify(ctx, layer, claim);
+}

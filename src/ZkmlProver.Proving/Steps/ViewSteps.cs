@@ -100,3 +100,20 @@ public static class ViewSteps
         }
     }
 }
+
+/// <summary>The linear views (Transpose, Flatten, Reshape that re-pads, Select) in the plan and the
+/// verifier: a claim on the view is a claim on its input through a public index map.</summary>
+internal sealed class MoveProofStep : ProofStep
+{
+    public override IReadOnlyList<Type> LayerTypes => [typeof(TransposeLayer), typeof(FlattenLayer), typeof(ReshapeLayer), typeof(SelectLayer)];
+    public override IntRange ProvenRange(InferencePlan plan, Layer layer, Func<string, IntRange> proven)
+        => layer is SelectLayer sl && sl.Indices.Contains(-1) ? proven(sl.Input).Union(IntRange.Point(0)) : proven(layer.Inputs[0]);
+    public override void Verify(VerifierContext ctx, Layer layer, EvalClaim claim) => ViewSteps.VerifyMove(ctx, layer, claim);
+}
+
+/// <summary>Concat in the plan and the verifier.</summary>
+internal sealed class ConcatProofStep : ProofStep<ConcatLayer>
+{
+    protected override IntRange ProvenRange(InferencePlan plan, ConcatLayer cc, Func<string, IntRange> proven) => cc.InputList.Select(proven).Aggregate((x, y) => x.Union(y));
+    protected override void Verify(VerifierContext ctx, ConcatLayer layer, EvalClaim claim) => ViewSteps.VerifyConcat(ctx, layer, claim);
+}
